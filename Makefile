@@ -1,0 +1,57 @@
+# ReviewWatch: `make run` to try it, `make test` to run the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/reviewwatch
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+
+.PHONY: run test install install-test lint format bench eval clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+
+$(VENV)/.run-installed: pyproject.toml | $(PY)
+	$(PIP) install -q -e .
+	touch $@
+
+$(VENV)/.test-installed: pyproject.toml | $(PY)
+	$(PIP) install -q -e '.[test]'
+	touch $@ $(VENV)/.run-installed
+
+install: $(VENV)/.run-installed
+install-test: $(VENV)/.test-installed
+
+run: install
+	$(PY) manage.py checkservices
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py collectstatic --noinput -v0
+	$(PY) manage.py ensure_owner
+	exec $(PY) manage.py runall
+
+test: install-test
+	bash scripts/test-services.sh
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) RW_ALLOW_PRIVATE_SOURCES=1 \
+		$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+bench: install-test
+	bash scripts/test-services.sh --no-browser
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) RW_ALLOW_PRIVATE_SOURCES=1 \
+		$(PY) bench/run.py
+
+eval: install
+	$(PY) bench/eval_classifier.py
+
+lint: install-test
+	$(VENV)/bin/ruff check .
+
+format: install-test
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,27 @@
+from django.contrib import admin
+
+from monitors import models
+
+
+@admin.register(models.Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "subject", "enabled", "next_poll_at", "consecutive_failures")
+    list_filter = ("kind", "subject", "enabled")
+    search_fields = ("name", "url")
+
+
+@admin.register(models.Mention)
+class MentionAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "source", "author", "rating", "label", "first_seen_at")
+    list_filter = ("label", "subject", "source")
+    search_fields = ("title", "text", "author")
+    raw_id_fields = ("source", "first_seen_poll")
+
+
+admin.site.register(models.HostState)
+admin.site.register(models.Revision, raw_id_fields=("mention",))
+admin.site.register(models.Tombstone)
+admin.site.register(models.PollLog, list_display=("source", "started_at", "outcome", "http_status"))
+admin.site.register(models.RatingSnapshot)
+admin.site.register(models.ClassificationRules)
+admin.site.register(models.BlockedAuthor)

@@ -1,0 +1,1 @@
+"""Parsers: one pure function per source kind, bytes and headers in, ParseResult out."""

@@ -1,0 +1,50 @@
+"""The one small interface every source kind implements: bytes in, review records out.
+
+Parsers never touch the database or the network; they are pure functions over the fetched
+body and its headers, so they are tested with tables of real documents.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Protocol
+
+
+class ParseError(Exception):
+    """The document cannot be read as this kind at all (not: one bad entry, which is skipped)."""
+
+
+@dataclass
+class ReviewRecord:
+    """One mention as a parser sees it, before it is stored."""
+
+    external_id: str
+    url: str = ""
+    author: str = ""
+    title: str = ""
+    text: str = ""  # plain text
+    html: str = ""  # sanitised HTML (nh3), safe to render
+    rating: Decimal | None = None  # normalised to 0..5
+    published_at: datetime | None = None  # aware, UTC
+
+
+@dataclass
+class AggregateRatingRecord:
+    """A page's summary rating (schema.org AggregateRating), normalised to 0..5."""
+
+    rating: Decimal
+    count: int | None = None
+
+
+@dataclass
+class ParseResult:
+    records: list[ReviewRecord] = field(default_factory=list)
+    aggregate: AggregateRatingRecord | None = None
+    warnings: list[str] = field(default_factory=list)  # logged, shown in the poll log
+
+
+class Parser(Protocol):
+    def __call__(self, body: bytes, headers: Mapping[str, str], url: str) -> ParseResult: ...

@@ -1,0 +1,132 @@
+"""Turn untrusted HTML from review sources into safe HTML or plain text.
+
+Everything a source sends is hostile until it has passed through here: stored HTML is
+rendered in the triage UI, so only a small allow-list of formatting tags survives.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from urllib.parse import urljoin, urlsplit
+
+import nh3
+from bs4 import BeautifulSoup
+
+ALLOWED_TAGS = frozenset(
+    {
+        "a",
+        "abbr",
+        "b",
+        "blockquote",
+        "br",
+        "code",
+        "del",
+        "em",
+        "i",
+        "ins",
+        "li",
+        "ol",
+        "p",
+        "pre",
+        "q",
+        "s",
+        "strong",
+        "sub",
+        "sup",
+        "u",
+        "ul",
+    }
+)
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}}
+ALLOWED_URL_SCHEMES = frozenset({"http", "https", "mailto"})
+# Tags removed together with their content (the rest are unwrapped, keeping their text).
+DROPPED_WITH_CONTENT = frozenset({"script", "style", "template", "noscript", "title"})
+
+# Elements after which plain text needs a word break, so "<p>a</p><p>b</p>" is "a b".
+_BLOCK_TAGS = frozenset(
+    {
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "br",
+        "dd",
+        "div",
+        "dl",
+        "dt",
+        "figcaption",
+        "figure",
+        "footer",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "li",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "table",
+        "td",
+        "th",
+        "tr",
+        "ul",
+    }
+)
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+
+
+def sanitize_html(html_fragment: str, base_url: str = "") -> str:
+    """Return the fragment with only basic formatting and safe links left.
+
+    Relative link targets are resolved against ``base_url``; without one they are dropped,
+    because they would otherwise point into ReviewWatch itself.
+    """
+
+    def resolve_relative_href(tag: str, attribute: str, value: str) -> str | None:
+        if tag != "a" or attribute != "href":
+            return value
+        try:
+            if urlsplit(value).scheme:
+                return value  # nh3 checks the scheme against ALLOWED_URL_SCHEMES
+            absolute = urljoin(base_url, value) if base_url else ""
+            return absolute if urlsplit(absolute).scheme in ALLOWED_URL_SCHEMES else None
+        except ValueError:  # unparseable, e.g. a broken IPv6 literal
+            return None
+
+    return nh3.clean(
+        html_fragment,
+        tags=set(ALLOWED_TAGS),
+        clean_content_tags=set(DROPPED_WITH_CONTENT),
+        attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
+        attribute_filter=resolve_relative_href,
+        url_schemes=set(ALLOWED_URL_SCHEMES),
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+
+
+def html_to_text(html_fragment: str) -> str:
+    """Return the visible text of an HTML fragment: entities decoded, whitespace collapsed."""
+    soup = BeautifulSoup(html_fragment, "html.parser")
+    for hidden in soup.find_all(DROPPED_WITH_CONTENT):
+        hidden.decompose()
+    for block in soup.find_all(_BLOCK_TAGS):
+        block.insert_before(" ")
+        block.insert_after(" ")
+    return " ".join(soup.get_text().split())
+
+
+def text_to_html(text: str) -> str:
+    """Render text/plain content as HTML: escaped, blank lines as paragraphs, newlines as <br>."""
+    normalised = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    paragraphs = [part.strip() for part in _PARAGRAPH_BREAK.split(normalised) if part.strip()]
+    return "".join(
+        "<p>" + "<br>".join(html.escape(line) for line in paragraph.split("\n")) + "</p>"
+        for paragraph in paragraphs
+    )

@@ -1,0 +1,11 @@
+"""The Celery application. Tasks live in each app's tasks.py and take database IDs only."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "reviewwatch.settings")
+
+app = Celery("reviewwatch")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from reviewwatch import views
+from reviewwatch.login import EmailLoginForm
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=EmailLoginForm),
+        name="login",
+    ),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("users/", views.users, name="users"),
+    path("users/invite", views.invite, name="invite"),
+    path("users/<int:user_id>/role", views.change_role, name="change_role"),
+    path("users/<int:user_id>/active", views.toggle_active, name="toggle_active"),
+    path("admin/", admin.site.urls),
+    path("", include("monitors.urls")),
+    path("", include("responses.urls")),
+]

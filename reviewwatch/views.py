@@ -1,0 +1,101 @@
+"""Health check and the owner's Users page (invite, change role, deactivate)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.tokens import default_token_generator
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from reviewwatch.emails import send_email
+from reviewwatch.forms import InviteForm, RoleForm
+from reviewwatch.health import check_broker, check_database
+from reviewwatch.roles import owner_required, role_of, set_role
+
+
+@login_not_required
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    db_error, broker_error = check_database(), check_broker()
+    body = {
+        "database": "ok" if db_error is None else f"error: {db_error}",
+        "broker": "ok" if broker_error is None else f"error: {broker_error}",
+    }
+    return JsonResponse(body, status=200 if db_error is None and broker_error is None else 503)
+
+
+def set_password_link(user) -> str:
+    from django.conf import settings
+
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    path = reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token})
+    return settings.SITE_URL + path
+
+
+@owner_required
+def users(request: HttpRequest) -> HttpResponse:
+    people = get_user_model().objects.order_by("-is_active", "email").prefetch_related("groups")
+    rows = [{"user": u, "role": role_of(u)} for u in people]
+    return render(request, "accounts/users.html", {"rows": rows, "form": InviteForm()})
+
+
+@owner_required
+@require_POST
+def invite(request: HttpRequest) -> HttpResponse:
+    form = InviteForm(request.POST)
+    if not form.is_valid():
+        people = get_user_model().objects.order_by("-is_active", "email")
+        rows = [{"user": u, "role": role_of(u)} for u in people]
+        return render(request, "accounts/users.html", {"rows": rows, "form": form}, status=400)
+    email, role = form.cleaned_data["email"], form.cleaned_data["role"]
+    with transaction.atomic():
+        user = get_user_model().objects.create_user(username=email, email=email)
+        user.set_unusable_password()
+        user.save()
+        set_role(user, role)
+    send_email(
+        "invite",
+        email,
+        {"inviter": request.user.email, "role": role, "link": set_password_link(user)},
+    )
+    messages.success(request, f"Invitation sent to {email}.")
+    return redirect("users")
+
+
+@owner_required
+@require_POST
+def change_role(request: HttpRequest, user_id: int) -> HttpResponse:
+    user = get_object_or_404(get_user_model(), pk=user_id)
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose owner or staff.")
+    elif user == request.user:
+        messages.error(request, "You cannot change your own role.")
+    else:
+        set_role(user, form.cleaned_data["role"])
+        messages.success(request, f"{user.email} is now {form.cleaned_data['role']}.")
+    return redirect("users")
+
+
+@owner_required
+@require_POST
+def toggle_active(request: HttpRequest, user_id: int) -> HttpResponse:
+    user = get_object_or_404(get_user_model(), pk=user_id)
+    if user == request.user:
+        messages.error(request, "You cannot deactivate yourself.")
+    else:
+        user.is_active = not user.is_active
+        user.save(update_fields=["is_active"])
+        state = "reactivated" if user.is_active else "deactivated"
+        messages.success(request, f"{user.email} {state}.")
+    return redirect("users")

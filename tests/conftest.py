@@ -1,0 +1,147 @@
+"""Shared fixtures: people with each role, the browser set-up, and real local services."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright + live_server
+
+PASSWORD = "correct-horse-battery-staple"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    """Use Debian's Chromium; Playwright must never download a browser."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": "/usr/bin/chromium",
+        "args": CHROMIUM_ARGS,
+    }
+
+
+def make_user(email: str, role: str):
+    from reviewwatch.management.commands.createuser import create_user
+
+    return create_user(email, PASSWORD, role)
+
+
+@pytest.fixture
+def owner(db):
+    return make_user("alice@example.com", "owner")
+
+
+@pytest.fixture
+def staff(db):
+    return make_user("bob@example.com", "staff")
+
+
+@pytest.fixture
+def other_staff(db):
+    return make_user("carol@example.com", "staff")
+
+
+@pytest.fixture
+def owner_client(client, owner):
+    client.force_login(owner)
+    return client
+
+
+@pytest.fixture
+def staff_client(client, staff):
+    client.force_login(staff)
+    return client
+
+
+class CeleryWorker:
+    """A real `celery worker` process on the test Redis and the test database."""
+
+    def __init__(self, env: dict[str, str], log_path):
+        import subprocess
+        import sys
+
+        self.log_path = log_path
+        celery = str(Path(sys.executable).parent / "celery")
+        self.log = open(log_path, "w")  # noqa: SIM115 - closed in stop()
+        self.process = subprocess.Popen(
+            [
+                celery,
+                "-A",
+                "reviewwatch",
+                "worker",
+                "-l",
+                "info",
+                "--concurrency",
+                "1",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "-n",
+                "test@%h",
+            ],
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def wait_ready(self, timeout: float = 30) -> None:
+        import time
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if "ready." in Path(self.log_path).read_text():
+                return
+            if self.process.poll() is not None:
+                break
+            time.sleep(0.2)
+        raise AssertionError("worker did not start:\n" + Path(self.log_path).read_text()[-3000:])
+
+    def output(self) -> str:
+        return Path(self.log_path).read_text()
+
+    def stop(self, sig: int | None = None) -> None:
+        import signal
+
+        if self.process.poll() is None:
+            import os as _os
+
+            _os.killpg(self.process.pid, sig or signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except Exception:
+                _os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        self.log.close()
+
+
+@pytest.fixture
+def worker_env(transactional_db, tmp_path) -> dict[str, str]:
+    """Environment for a subprocess that must see this test's (committed) database rows."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    return {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "RW_VAR_DIR": str(tmp_path / "var"),
+    }
+
+
+@pytest.fixture
+def celery_worker_process(worker_env, tmp_path):
+    worker = CeleryWorker(worker_env, tmp_path / "worker.log")
+    worker.wait_ready()
+    yield worker
+    worker.stop()

@@ -1,0 +1,99 @@
+"""A real Celery worker process on Redis writes into PostgreSQL; `runall` runs all three parts."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from reviewwatch.models import Heartbeat
+from reviewwatch.tasks import heartbeat
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def wait_for(predicate, timeout: float = 30, every: float = 0.2):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if value := predicate():
+            return value
+        time.sleep(every)
+    raise AssertionError("timed out waiting")
+
+
+@pytest.mark.worker
+def test_worker_process_runs_a_task_that_writes_a_row(celery_worker_process, settings):
+    assert settings.CELERY_BROKER_URL.startswith("redis://")
+    heartbeat.delay("integration-test")
+    row = wait_for(lambda: Heartbeat.objects.filter(name="integration-test").first())
+    assert row.seen_at is not None
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.mark.worker
+def test_runall_serves_login_runs_worker_and_beat_and_stops_on_sigterm(tmp_path):
+    """What `make run` does, on the embedded defaults: SQLite and the filesystem broker."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    env.update(
+        {
+            "RW_VAR_DIR": str(tmp_path / "var"),
+            "RW_OWNER_EMAIL": "o@example.com",
+            "RW_OWNER_PASSWORD": "long-enough-secret-1",
+        }
+    )
+    manage = [sys.executable, "manage.py"]
+    for step in (["migrate", "--noinput", "-v0"], ["ensure_owner"]):
+        subprocess.run(
+            manage + step, cwd=ROOT, env=env, check=True, capture_output=True, timeout=120
+        )
+    port = free_port()
+    log_path = tmp_path / "run.log"
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen(
+            manage + ["runall", "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
+    try:
+        url = wait_for(lambda: re.search(r"running at (http://\S+/)", log_path.read_text()))[1]
+        assert url == f"http://127.0.0.1:{port}/"
+        page = wait_for(lambda: _get(url + "accounts/login/"))
+        assert page.status_code == 200 and "Log in to ReviewWatch" in page.text
+        wait_for(lambda: "ready." in log_path.read_text(), timeout=60)
+        wait_for(lambda: "beat: Starting" in log_path.read_text(), timeout=60)
+        wait_for(
+            lambda: (
+                "reviewwatch.heartbeat" in log_path.read_text()
+                and "succeeded" in log_path.read_text()
+            ),
+            timeout=90,
+        )
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        code = proc.wait(timeout=40)
+    output = log_path.read_text()
+    assert code == 0, output[-3000:]
+    assert "Stopped web, worker and beat." in output
+
+
+def _get(url: str):
+    try:
+        return requests.get(url, timeout=2)
+    except requests.ConnectionError:
+        return None
