@@ -43,7 +43,8 @@ class Source(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     # Poll state.
     next_poll_at = models.DateTimeField(default=timezone.now, db_index=True)
-    claimed_until = models.DateTimeField(null=True, blank=True)
+    # Set while a worker polls this source, so a duplicated task or a second worker backs off.
+    poll_lock_until = models.DateTimeField(null=True, blank=True)
     etag = models.CharField(max_length=500, blank=True)
     last_modified = models.CharField(max_length=100, blank=True)
     content_hash = models.CharField(max_length=64, blank=True)
@@ -216,6 +217,27 @@ class ClassificationRules(models.Model):
     @classmethod
     def current(cls) -> ClassificationRules:
         return cls.objects.get_or_create(pk=1)[0]
+
+
+class ReclassifyJob(models.Model):
+    """One run of "classify all mentions again" after the owner changed the rules."""
+
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    changed = models.PositiveIntegerField(default=0)
+    last_mention_id = models.BigIntegerField(default=0)  # progress cursor
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"Reclassify {self.done}/{self.total}"
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.total else int(100 * self.done / self.total)
 
 
 class BlockedAuthor(models.Model):

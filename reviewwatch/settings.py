@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",
     "django_celery_beat",
     "django_htmx",
     "axes",
@@ -246,6 +247,7 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "reviewwatch.heartbeat", "schedule": 60.0},
+    "dispatch-due-sources": {"task": "monitors.tasks.dispatch_due_sources", "schedule": 60.0},
 }
 CELERY_TASK_ALWAYS_EAGER = envbool("CELERY_TASK_ALWAYS_EAGER", False)
 
@@ -260,3 +262,5 @@ LOGGING = {
 
 # Sources may point at private or loopback addresses only when this is set (tests, the demo).
 RW_ALLOW_PRIVATE_SOURCES = envbool("RW_ALLOW_PRIVATE_SOURCES", False)
+# Politeness: the minimum time between two requests to the same host, across all workers.
+RW_HOST_MIN_GAP_SECONDS = envint("RW_HOST_MIN_GAP_SECONDS", 10, minimum=0)

@@ -20,4 +20,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("monitors.urls")),
     path("", include("responses.urls")),
+    path("", include("responses.urls_replies")),
+    path("", include("responses.urls_digests")),
 ]

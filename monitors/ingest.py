@@ -1,0 +1,232 @@
+"""Store parsed records once: insert new mentions, revise edited ones, classify, announce.
+
+The database does the deduplication: (source, external_id) is unique and inserts use
+ON CONFLICT DO NOTHING, so a repeated poll or a duplicated task creates nothing new.
+Edits are applied with a conditional UPDATE on the old content hash, so an edit seen twice
+makes one revision. A negative mention about us is announced once: the announcement marks
+`negative_announced_at` with a conditional UPDATE in the same transaction as the receivers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from monitors.classify import Classification, OwnerRules, classify
+from monitors.models import (
+    BlockedAuthor,
+    ClassificationRules,
+    Label,
+    Mention,
+    PollLog,
+    Revision,
+    Source,
+    Subject,
+    Tombstone,
+)
+from monitors.parsers.base import ReviewRecord
+from monitors.signals import mention_created, mention_revised, negative_mention
+
+REVISED_FIELDS = ("title", "text", "rating")
+
+
+@dataclass
+class IngestCounts:
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    tombstoned: int = 0
+
+
+def content_hash(title: str, text: str, rating: Decimal | None) -> str:
+    rating_text = "" if rating is None else f"{Decimal(rating).normalize():f}"
+    return hashlib.sha256(f"{title}\x00{text}\x00{rating_text}".encode()).hexdigest()
+
+
+def owner_rules() -> OwnerRules:
+    rules = ClassificationRules.current()
+    return OwnerRules(
+        always_flag=tuple(line.strip() for line in rules.always_flag.splitlines() if line.strip()),
+        never_flag=tuple(line.strip() for line in rules.never_flag.splitlines() if line.strip()),
+    )
+
+
+def classify_mention(title: str, text: str, rating: Decimal | None, rules: OwnerRules):
+    """Titles of reviews often carry the verdict ("Useless"), so they are read with the text."""
+    words = f"{title}.\n{text}" if title and text else (title or text)
+    return classify(words, rating, rules=rules)
+
+
+def blocked_author_names() -> set[str]:
+    return set(BlockedAuthor.objects.values_list("name", flat=True))
+
+
+def classified_fields(verdict: Classification) -> dict:
+    return {
+        "label": verdict.label,
+        "score": round(verdict.score, 4),
+        "reason": verdict.reason[:500],
+        "strongly_negative": verdict.strongly_negative,
+    }
+
+
+def _unique_records(records: list[ReviewRecord]) -> list[ReviewRecord]:
+    seen: set[str] = set()
+    unique = []
+    for record in records:
+        if record.external_id and record.external_id not in seen:
+            seen.add(record.external_id)
+            unique.append(record)
+    return unique
+
+
+def ingest(
+    source: Source, records: list[ReviewRecord], poll: PollLog, now: datetime | None = None
+) -> IngestCounts:
+    now = now or timezone.now()
+    counts = IngestCounts()
+    records = _unique_records(records)
+    ids = [r.external_id for r in records]
+    existing = {
+        m.external_id: m for m in Mention.objects.filter(source=source, external_id__in=ids)
+    }
+    tombstoned = set(
+        Tombstone.objects.filter(source=source, external_id__in=ids).values_list(
+            "external_id", flat=True
+        )
+    )
+    rules, blocked = owner_rules(), blocked_author_names()
+    fresh: list[Mention] = []
+    seen_again: list[int] = []
+    for record in records:
+        digest = content_hash(record.title, record.text, record.rating)
+        if record.external_id in tombstoned:
+            counts.tombstoned += 1
+        elif (known := existing.get(record.external_id)) is None:
+            fresh.append(_new_mention(source, record, digest, poll, now, rules, blocked))
+        elif known.content_hash == digest:
+            seen_again.append(known.pk)
+            counts.unchanged += 1
+        elif revise(known, record, digest, now, rules):
+            counts.updated += 1
+        else:
+            counts.unchanged += 1
+    if seen_again:
+        Mention.objects.filter(pk__in=seen_again).update(last_seen_at=now)
+    if fresh:
+        Mention.objects.bulk_create(fresh, ignore_conflicts=True)
+        inserted = list(
+            Mention.objects.filter(
+                source=source, external_id__in=[m.external_id for m in fresh], first_seen_poll=poll
+            )
+        )
+        counts.new = len(inserted)
+        counts.unchanged += len(fresh) - len(inserted)
+        for mention in inserted:
+            transaction.on_commit(lambda m=mention: mention_created.send(sender=Mention, mention=m))
+    announce_pending_negatives(source, now)
+    return counts
+
+
+def _new_mention(
+    source: Source,
+    record: ReviewRecord,
+    digest: str,
+    poll: PollLog,
+    now: datetime,
+    rules: OwnerRules,
+    blocked: set[str],
+) -> Mention:
+    verdict = classify_mention(record.title, record.text, record.rating, rules)
+    return Mention(
+        source=source,
+        external_id=record.external_id[:1000],
+        url=record.url[:2000],
+        author=record.author[:300],
+        title=record.title[:1000],
+        text=record.text,
+        html=record.html,
+        rating=record.rating,
+        published_at=record.published_at,
+        first_seen_at=now,
+        first_seen_poll=poll,
+        last_seen_at=now,
+        content_hash=digest,
+        subject=source.subject,
+        author_blocked=record.author.casefold() in blocked if record.author else False,
+        **classified_fields(verdict),
+    )
+
+
+def revise(
+    mention: Mention, record: ReviewRecord, digest: str, now: datetime, rules: OwnerRules
+) -> bool:
+    """Apply an edit seen on the site; False if another poll applied it first."""
+    old = {"title": mention.title, "text": mention.text, "rating": mention.rating}
+    new = {"title": record.title[:1000], "text": record.text, "rating": record.rating}
+    changed = [name for name in REVISED_FIELDS if old[name] != new[name]]
+    verdict = classify_mention(record.title, record.text, record.rating, rules)
+    with transaction.atomic():
+        updated = Mention.objects.filter(pk=mention.pk, content_hash=mention.content_hash).update(
+            content_hash=digest,
+            html=record.html,
+            url=record.url[:2000] or mention.url,
+            last_seen_at=now,
+            **new,
+            **classified_fields(verdict),
+        )
+        if not updated:
+            return False
+        mention.refresh_from_db()
+        if not changed:  # only markup or the URL moved: no revision to show
+            return True
+        revision = Revision.objects.create(
+            mention=mention,
+            seen_at=now,
+            changed=changed,
+            old_title=old["title"],
+            old_text=old["text"],
+            old_rating=old["rating"],
+            new_rating=new["rating"],
+        )
+        transaction.on_commit(
+            lambda: mention_revised.send(
+                sender=Mention,
+                mention=mention,
+                revision=revision,
+                old={k: old[k] for k in changed},
+                new={k: new[k] for k in changed},
+            )
+        )
+    return True
+
+
+def announce_pending_negatives(source: Source, now: datetime | None = None) -> int:
+    """Send `negative_mention` for each negative mention about us not yet announced.
+
+    Also run on every poll, so a worker killed between storing and announcing loses nothing.
+    """
+    pending = Mention.objects.filter(
+        source=source,
+        label=Label.NEGATIVE,
+        subject=Subject.OURS,
+        author_blocked=False,
+        negative_announced_at__isnull=True,
+    ).order_by("pk")
+    return sum(announce_negative(mention, now) for mention in pending)
+
+
+def announce_negative(mention: Mention, now: datetime | None = None) -> bool:
+    """Claim the announcement with a conditional UPDATE; receivers run in the same transaction."""
+    with transaction.atomic():
+        claimed = Mention.objects.filter(pk=mention.pk, negative_announced_at__isnull=True).update(
+            negative_announced_at=now or timezone.now()
+        )
+        if claimed:
+            negative_mention.send(sender=Mention, mention=mention)
+    return bool(claimed)

@@ -1,0 +1,40 @@
+"""`manage.py poll SOURCE_ID` or `--all`: poll now, synchronously, and say what was found."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from monitors.models import Source
+from monitors.polling import poll_source_now
+
+
+class Command(BaseCommand):
+    help = "Poll sources now and print what each poll found."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("source_id", nargs="?", type=int)
+        parser.add_argument("--all", action="store_true", help="every enabled source")
+
+    def handle(self, source_id: int | None, all: bool, **options) -> None:
+        if all == (source_id is not None):
+            raise CommandError("Give one SOURCE_ID or --all.")
+        if all:
+            ids = list(Source.objects.filter(enabled=True).values_list("pk", flat=True))
+        elif Source.objects.filter(pk=source_id).exists():
+            ids = [source_id]
+        else:
+            raise CommandError(f"There is no source with id {source_id}.")
+        failed = 0
+        for pk in ids:
+            outcome = poll_source_now(pk)
+            source = Source.objects.get(pk=pk)
+            log = outcome.log
+            if outcome.status in ("failed", "paused", "deferred", "busy"):
+                failed += 1
+                detail = source.last_error or "another poll of this source is running"
+                self.stderr.write(f"{source.name}: {outcome.status}: {detail}")
+            else:
+                self.stdout.write(
+                    f"{source.name}: {outcome.status}: {log.new_count} new, "
+                    f"{log.updated_count} updated, {log.unchanged_count} unchanged"
+                )
+        if failed:
+            raise CommandError(f"{failed} of {len(ids)} polls did not succeed.")

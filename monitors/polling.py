@@ -1,0 +1,216 @@
+"""Poll one source: fetch politely, parse, ingest, and always store when to poll next.
+
+Every exit path (success, 304, unchanged body, HTTP error, parse error, robots.txt refusal)
+records a PollLog row and the source's next poll time. Failures back off exponentially with
+jitter up to 24 hours; 429/503 with Retry-After delay every source on that host without
+counting as a failure; a 410 or 10 failures in a row pause the source with the reason.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+
+from monitors import scheduling
+from monitors.fetch import FetchError, FetchResult, fetch
+from monitors.ingest import IngestCounts, ingest
+from monitors.models import PollLog, RatingSnapshot, Source
+from monitors.parsers import parser_for
+from monitors.parsers.base import ParseError, ParseResult
+from monitors.robots import RobotsCache
+from monitors.signals import source_paused
+
+MAX_BACKOFF = timedelta(hours=24)
+PAUSE_AFTER_FAILURES = 10
+POLL_LOCK = timedelta(minutes=3)  # longer than the task's hard time limit
+DEFAULT_RETRY_AFTER = 300.0
+NETWORK_ERROR_KINDS = frozenset({"timeout", "connection"})
+
+
+class RobotsDisallowed(Exception):
+    pass
+
+
+@dataclass
+class Outcome:
+    status: str  # ok | not_modified | unchanged | deferred | retry | failed | paused | busy | gone
+    log: PollLog | None = None
+    counts: IngestCounts | None = None
+
+
+def allow_private() -> bool:
+    return settings.RW_ALLOW_PRIVATE_SOURCES
+
+
+def fetch_url(url: str, source: Source | None = None) -> FetchResult:
+    return fetch(
+        url,
+        etag=source.etag if source else "",
+        last_modified=source.last_modified if source else "",
+        allow_private=allow_private(),
+    )
+
+
+def _robots_text(robots_url: str) -> str | None:
+    try:
+        return fetch_url(robots_url).body.decode("utf-8", "replace")
+    except FetchError as error:
+        if error.status is not None and 400 <= error.status < 500:
+            return None  # no robots.txt: everything is allowed (RFC 9309)
+        raise
+
+
+ROBOTS = RobotsCache(_robots_text)
+
+
+def check_robots(url: str) -> None:
+    from monitors.fetch import USER_AGENT
+
+    if not ROBOTS.allowed(url, USER_AGENT):
+        raise RobotsDisallowed("robots.txt of this site asks robots not to read this page.")
+
+
+def parse_body(kind: str, result: FetchResult) -> ParseResult:
+    return parser_for(kind)(result.body, result.headers, result.final_url)
+
+
+def jittered(interval: timedelta, spread: float = 0.1) -> timedelta:
+    return interval * random.uniform(1 - spread, 1 + spread)
+
+
+def backoff(source: Source, failures: int) -> timedelta:
+    """Poll interval doubled per failure in a row, full jitter in its upper half, 24 h at most."""
+    base = min(MAX_BACKOFF, source.poll_interval * 2 ** max(0, failures - 1))
+    return base * random.uniform(0.5, 1.0)
+
+
+def acquire_poll_lock(source_id: int, now: datetime) -> bool:
+    """One poll of a source at a time, whatever the number of workers or duplicated tasks."""
+    return bool(
+        Source.objects.filter(pk=source_id)
+        .filter(Q(poll_lock_until__isnull=True) | Q(poll_lock_until__lt=now))
+        .update(poll_lock_until=now + POLL_LOCK)
+    )
+
+
+def poll_source_now(source_id: int, *, retry_in: float | None = None) -> Outcome:
+    """Poll synchronously. With `retry_in` (seconds), a network error returns "retry" instead
+    of counting as a failure, and the next poll time leaves room for that retry."""
+    now = timezone.now()
+    if not Source.objects.filter(pk=source_id).exists():
+        return Outcome("gone")
+    if not acquire_poll_lock(source_id, now):
+        return Outcome("busy")
+    source = Source.objects.get(pk=source_id)
+    log = PollLog.objects.create(source=source, started_at=now)
+    started = time.monotonic()
+    try:
+        outcome = _poll(source, log, now, retry_in)
+    finally:
+        log.duration_ms = int((time.monotonic() - started) * 1000)
+        log.save()
+        source.poll_lock_until = None
+        source.last_polled_at = now
+        source.save()
+        scheduling.release_host(source.host, timezone.now())
+    if outcome.status == "paused":
+        source_paused.send(sender=Source, source=source, reason=source.paused_reason)
+    return outcome
+
+
+def _poll(source: Source, log: PollLog, now: datetime, retry_in: float | None) -> Outcome:
+    try:
+        if source.kind == Source.Kind.REVIEW_PAGE:
+            check_robots(source.url)
+        result = fetch_url(source.url, source)
+    except RobotsDisallowed as error:
+        return _pause(source, log, str(error))
+    except FetchError as error:
+        return _fetch_failed(source, log, error, now, retry_in)
+    log.http_status, log.bytes = result.status, len(result.body)
+    source.last_status = result.status
+    source.etag, source.last_modified = result.etag, result.last_modified
+    if result.not_modified:
+        return _succeeded(source, log, now, "not_modified")
+    if result.content_hash == source.content_hash:
+        return _succeeded(source, log, now, "unchanged")
+    try:
+        parsed = parse_body(source.kind, result)
+    except ParseError as error:
+        return _failed(source, log, now, f"The page could not be read: {error}")
+    counts = ingest(source, parsed.records, log, now)
+    log.new_count, log.updated_count = counts.new, counts.updated
+    log.unchanged_count = counts.unchanged + counts.tombstoned
+    if parsed.warnings:
+        log.error = "; ".join(parsed.warnings)[:1000]
+    if parsed.aggregate:
+        record_rating_snapshot(source, parsed.aggregate.rating, parsed.aggregate.count, now)
+    source.content_hash = result.content_hash
+    return _succeeded(source, log, now, "ok", counts)
+
+
+def record_rating_snapshot(source: Source, rating, count: int | None, now: datetime) -> None:
+    """Keep a snapshot when the page's average or count moved since the last one."""
+    last = source.rating_snapshots.first()
+    if last is None or last.rating != rating or last.count != count:
+        RatingSnapshot.objects.create(source=source, taken_at=now, rating=rating, count=count)
+
+
+def _succeeded(
+    source: Source, log: PollLog, now: datetime, status: str, counts: IngestCounts | None = None
+) -> Outcome:
+    log.outcome = status
+    source.last_success_at = now
+    source.consecutive_failures = 0
+    source.last_error = ""
+    source.next_poll_at = now + jittered(source.poll_interval)
+    return Outcome(status, log, counts)
+
+
+def _fetch_failed(
+    source: Source, log: PollLog, error: FetchError, now: datetime, retry_in: float | None
+) -> Outcome:
+    log.http_status = error.status
+    source.last_status = error.status
+    if error.status == 429 or (error.status == 503 and error.retry_after is not None):
+        delay = error.retry_after if error.retry_after is not None else DEFAULT_RETRY_AFTER
+        until = now + timedelta(seconds=delay)
+        scheduling.delay_host(source.host, until)
+        source.next_poll_at = max(until, now + jittered(source.poll_interval))
+        source.last_error = f"{error.message} Waiting until {until:%H:%M} UTC as the site asked."
+        log.outcome, log.error = "deferred", source.last_error[:1000]
+        return Outcome("deferred", log)
+    if error.status == 410:
+        return _pause(source, log, f"{error.message} The site says this page is gone for good.")
+    if retry_in is not None and error.kind in NETWORK_ERROR_KINDS:
+        source.next_poll_at = now + timedelta(seconds=retry_in) + POLL_LOCK
+        log.outcome, log.error = "retry", error.message[:1000]
+        return Outcome("retry", log)
+    return _failed(source, log, now, error.message)
+
+
+def _failed(source: Source, log: PollLog, now: datetime, message: str) -> Outcome:
+    source.consecutive_failures += 1
+    source.last_error = message[:1000]
+    log.outcome, log.error = "failed", message[:1000]
+    if source.consecutive_failures >= PAUSE_AFTER_FAILURES:
+        return _pause(
+            source, log, f"Paused after {source.consecutive_failures} failed polls: {message}"
+        )
+    source.next_poll_at = now + backoff(source, source.consecutive_failures)
+    return Outcome("failed", log)
+
+
+def _pause(source: Source, log: PollLog, reason: str) -> Outcome:
+    source.enabled = False
+    source.paused_reason = reason[:500]
+    source.last_error = reason[:1000]
+    source.next_poll_at = timezone.now() + MAX_BACKOFF
+    log.outcome, log.error = "paused", reason[:1000]
+    return Outcome("paused", log)

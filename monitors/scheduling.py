@@ -1,0 +1,75 @@
+"""When sources are polled: claim due sources atomically and keep hosts polite.
+
+`claim_due_sources` runs in the beat's dispatch task. It locks due rows with
+SELECT ... FOR UPDATE SKIP LOCKED, takes at most one source per host whose HostState lease
+is free and whose minimum gap has passed (a conditional UPDATE on HostState), and moves each
+claimed source's next poll time forward with ±10% jitter before the poll is even enqueued,
+so two beats never hand out the same source. Celery's own rate_limit is per worker, which is
+why the per-host limit lives here, in the database.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.db.models.functions import Greatest
+
+from monitors.models import HostState, Source
+
+HOST_LEASE = timedelta(minutes=3)  # longer than a poll's hard time limit
+CLAIM_BATCH = 200
+
+
+def host_gap() -> timedelta:
+    return timedelta(seconds=settings.RW_HOST_MIN_GAP_SECONDS)
+
+
+def claim_due_sources(now: datetime, limit: int = CLAIM_BATCH) -> list[int]:
+    """IDs of sources to poll now, each already moved to its next poll time."""
+    from monitors.polling import jittered
+
+    claimed: list[int] = []
+    with transaction.atomic():
+        due = list(
+            Source.objects.select_for_update(skip_locked=True)
+            .filter(enabled=True, next_poll_at__lte=now)
+            .order_by("next_poll_at")[:limit]
+        )
+        hosts = {source.host for source in due}
+        HostState.objects.bulk_create(
+            [HostState(host=host, next_allowed_at=now) for host in hosts], ignore_conflicts=True
+        )
+        taken: set[str] = set()
+        for source in due:
+            if source.host in taken or not claim_host(source.host, now):
+                continue
+            taken.add(source.host)
+            source.next_poll_at = now + jittered(source.poll_interval)
+            source.save(update_fields=["next_poll_at"])
+            claimed.append(source.pk)
+    return claimed
+
+
+def claim_host(host: str, now: datetime) -> bool:
+    """Take the host's lease if nobody holds it and its minimum gap has passed."""
+    return bool(
+        HostState.objects.filter(host=host, next_allowed_at__lte=now)
+        .filter(Q(busy_until__isnull=True) | Q(busy_until__lt=now))
+        .update(busy_until=now + HOST_LEASE)
+    )
+
+
+def release_host(host: str, now: datetime) -> None:
+    """Free the lease; the next request to this host waits at least the minimum gap."""
+    HostState.objects.filter(host=host).update(
+        busy_until=None, next_allowed_at=Greatest("next_allowed_at", now + host_gap())
+    )
+
+
+def delay_host(host: str, until: datetime) -> None:
+    """The site asked us to wait (Retry-After): hold back every source on that host."""
+    HostState.objects.update_or_create(host=host, defaults={"next_allowed_at": until})
+    Source.objects.filter(host=host, next_poll_at__lt=until).update(next_poll_at=until)

@@ -1,0 +1,61 @@
+"""Celery entry points for monitors. Tasks take IDs, are idempotent and exit if the row is gone."""
+
+from __future__ import annotations
+
+import logging
+import random
+
+from celery import shared_task
+from django.db import transaction
+from django.utils import timezone
+
+from monitors import scheduling
+from monitors.polling import poll_source_now
+from monitors.reclassify import reclassify_chunk
+
+log = logging.getLogger(__name__)
+MAX_TRIES = 5
+
+
+@shared_task(name="monitors.tasks.dispatch_due_sources", ignore_result=True)
+def dispatch_due_sources() -> int:
+    """Beat runs this every minute: claim due sources and enqueue one poll for each."""
+    claimed = scheduling.claim_due_sources(timezone.now())
+    for source_id in claimed:
+        transaction.on_commit(lambda sid=source_id: poll_source.delay(sid))
+    if claimed:
+        log.info("dispatched %d source polls", len(claimed))
+    return len(claimed)
+
+
+@shared_task(
+    bind=True,
+    name="monitors.tasks.poll_source",
+    ignore_result=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=60,
+    time_limit=90,
+    max_retries=MAX_TRIES - 1,
+)
+def poll_source(self, source_id: int) -> str:
+    """Poll one source; network errors retry with exponential backoff and jitter."""
+    countdown = min(600, 30 * 2**self.request.retries) * random.uniform(0.5, 1.5)
+    may_retry = self.request.retries < self.max_retries
+    outcome = poll_source_now(source_id, retry_in=countdown if may_retry else None)
+    if outcome.status == "retry":
+        raise self.retry(countdown=countdown)
+    return outcome.status
+
+
+@shared_task(
+    name="monitors.tasks.reclassify_mentions",
+    ignore_result=True,
+    acks_late=True,
+    soft_time_limit=600,
+    time_limit=660,
+)
+def reclassify_mentions(job_id: int) -> None:
+    """Classify every mention again with the owner's current rules, chunk by chunk."""
+    while reclassify_chunk(job_id):
+        pass

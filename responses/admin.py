@@ -1,0 +1,3 @@
+"""Django admin for every responses model; one module per concern."""
+
+from responses import admin_cases, admin_digests, admin_replies  # noqa: F401

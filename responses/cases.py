@@ -1,0 +1,248 @@
+"""Opening cases, changing them with optimistic locking, and the response-time clock.
+
+Every change goes through `change_case`, which writes the new values with
+`UPDATE ... WHERE id = %s AND version = seen_version` and one Event per changed field in the
+same transaction, so two people editing the same case never silently overwrite each other.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import F, OuterRef, Subquery
+from django.utils import timezone
+
+from monitors.models import Mention, Subject
+from responses.models import OPEN_STATUSES, Case, Event, Note, Tag, TriageSettings
+from reviewwatch.emails import send_email
+
+URGENT_MAX_RATING = Decimal(2)
+CLOSED_STATUSES = (Case.Status.RESOLVED, Case.Status.DISMISSED)
+# Statuses that mean the customer has been answered.
+ANSWERED_STATUSES = (Case.Status.AWAITING, Case.Status.RESOLVED)
+MENTION_PATTERN = re.compile(r"(?<![\w.])@([\w.+-]+)")
+
+
+class StaleCase(Exception):
+    """The case changed since the person loaded it; their change was not applied."""
+
+    def __init__(self, case: Case):
+        super().__init__(f"Case {case.pk} changed meanwhile (now version {case.version}).")
+        self.case = case
+
+
+# --- Opening ---------------------------------------------------------------------------------
+
+
+def severity_of(mention: Mention) -> str:
+    low_stars = mention.rating is not None and mention.rating <= URGENT_MAX_RATING
+    return Case.Severity.URGENT if low_stars or mention.strongly_negative else Case.Severity.STANDARD
+
+
+def due_time(first_seen_at: datetime, severity: str, targets: TriageSettings) -> datetime:
+    hours = targets.urgent_hours if severity == Case.Severity.URGENT else targets.standard_hours
+    return first_seen_at + timedelta(hours=float(hours))
+
+
+def open_case(mention: Mention, actor=None) -> tuple[Case, bool]:
+    """The case of this mention, opened now if it has none. Safe to call twice, even at once:
+    the one-to-one column is unique in the database and get_or_create retries on conflict."""
+    severity = severity_of(mention)
+    defaults = {
+        "severity": severity,
+        "due_at": due_time(mention.first_seen_at, severity, TriageSettings.current()),
+        "priority": Case.Priority.HIGH if severity == Case.Severity.URGENT else Case.Priority.NORMAL,
+        "opened_by": actor,
+    }
+    with transaction.atomic():
+        case, created = Case.objects.get_or_create(mention=mention, defaults=defaults)
+        if created:
+            Event.objects.create(case=case, actor=actor, kind=Event.Kind.OPENED, new_value="new")
+    return case, created
+
+
+def open_case_for_negative_mention(mention: Mention) -> Case | None:
+    """Automatic opening: only for our own business, never for a competitor or blocked author."""
+    if mention.subject == Subject.COMPETITOR or mention.author_blocked:
+        return None
+    return open_case(mention)[0]
+
+
+def apply_targets_to_unanswered_cases(targets: TriageSettings) -> int:
+    """Recompute the due time of open, unanswered cases after the owner changes the targets."""
+    first_seen = Mention.objects.filter(pk=OuterRef("mention_id")).values("first_seen_at")[:1]
+    updated = 0
+    for severity, hours in (
+        (Case.Severity.URGENT, targets.urgent_hours),
+        (Case.Severity.STANDARD, targets.standard_hours),
+    ):
+        updated += Case.objects.filter(
+            status__in=OPEN_STATUSES, responded=False, severity=severity
+        ).update(due_at=Subquery(first_seen) + timedelta(hours=float(hours)))
+    return updated
+
+
+# --- Changing --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Change:
+    """What a person asked for; None means "leave as it is"."""
+
+    status: str | None = None
+    dismiss_reason: str | None = None
+    outcome: str | None = None
+    assignee: Any = None  # a user, or UNASSIGN
+    priority: int | None = None
+    tags: list[Tag] | None = None
+
+
+UNASSIGN = object()
+
+
+def _display_user(user) -> str:
+    return user.email if user else ""
+
+
+def _status_label(status: str, reason: str = "") -> str:
+    label = Case.Status(status).label
+    return f"{label} ({Case.DismissReason(reason).label})" if reason else label
+
+
+def change_case(case_id: int, seen_version: int, actor, change: Change) -> Case:
+    """Apply a change made from version `seen_version`; raise StaleCase if someone was faster."""
+    with transaction.atomic():
+        case = Case.objects.select_related("assignee").get(pk=case_id)
+        if case.version != seen_version:
+            raise StaleCase(case)
+        now = timezone.now()
+        values, events = _field_updates(case, change, now)
+        tag_event = None
+        if change.tags is not None:
+            old_tags = sorted(t.name for t in case.tags.all())
+            new_tags = sorted(t.name for t in change.tags)
+            if old_tags != new_tags:
+                tag_event = (Event.Kind.TAGS, ", ".join(old_tags), ", ".join(new_tags))
+        if not values and not tag_event:
+            return case
+        updated = Case.objects.filter(pk=case_id, version=seen_version).update(
+            **values, version=F("version") + 1, updated_at=now
+        )
+        if not updated:
+            raise StaleCase(Case.objects.get(pk=case_id))
+        if tag_event:
+            case.tags.set(change.tags)
+            events.append(tag_event)
+        Event.objects.bulk_create(
+            Event(case_id=case_id, actor=actor, at=now, kind=kind, old_value=old, new_value=new)
+            for kind, old, new in events
+        )
+    return Case.objects.select_related("assignee").get(pk=case_id)
+
+
+def _field_updates(case: Case, change: Change, now: datetime) -> tuple[dict, list[tuple]]:
+    values: dict[str, Any] = {}
+    events: list[tuple[str, str, str]] = []
+    if change.status is not None and change.status != case.status:
+        dismissing = change.status == Case.Status.DISMISSED
+        reason = (change.dismiss_reason or "") if dismissing else ""
+        values |= {"status": change.status, "dismiss_reason": reason}
+        old = _status_label(case.status, case.dismiss_reason)
+        events.append((Event.Kind.STATUS, old, _status_label(change.status, reason)))
+        if change.status in ANSWERED_STATUSES and not case.responded:
+            values |= {"responded": True, "first_responded_at": now}
+        if change.status in CLOSED_STATUSES:
+            values["resolved_at"] = now
+        else:
+            values["resolved_at"] = None
+    if change.outcome is not None and change.outcome.strip() != case.outcome:
+        values["outcome"] = change.outcome.strip()
+        events.append((Event.Kind.OUTCOME, case.outcome[:500], change.outcome.strip()[:500]))
+    if change.assignee is not None:
+        new_assignee = None if change.assignee is UNASSIGN else change.assignee
+        if new_assignee != case.assignee:
+            values["assignee"] = new_assignee
+            old, new = _display_user(case.assignee), _display_user(new_assignee)
+            events.append((Event.Kind.ASSIGNEE, old, new))
+    if change.priority is not None and change.priority != case.priority:
+        values["priority"] = change.priority
+        old, new = Case.Priority(case.priority).label, Case.Priority(change.priority).label
+        events.append((Event.Kind.PRIORITY, old, new))
+    return values, events
+
+
+def mark_responded(case: Case, at: datetime | None = None) -> None:
+    """Record the first public answer (for the replies feature); later answers change nothing."""
+    Case.objects.filter(pk=case.pk, responded=False).update(
+        responded=True, first_responded_at=at or timezone.now(), version=F("version") + 1
+    )
+
+
+def merge_case(case_id: int, seen_version: int, into: Case, actor) -> Case:
+    """Close a duplicate case into another; its mention shows as related on the other case."""
+    if into.pk == case_id or into.merged_into_id == case_id:
+        raise ValueError("A case cannot be merged into itself.")
+    with transaction.atomic():
+        case = change_case(
+            case_id,
+            seen_version,
+            actor,
+            Change(status=Case.Status.DISMISSED, dismiss_reason=Case.DismissReason.DUPLICATE),
+        )
+        Case.objects.filter(pk=case_id).update(merged_into=into)
+        Event.objects.create(
+            case=case, actor=actor, kind=Event.Kind.MERGED, new_value=f"into case {into.pk}"
+        )
+        Event.objects.create(
+            case=into, actor=actor, kind=Event.Kind.MERGED, new_value=f"case {case.pk} merged in"
+        )
+    return case
+
+
+# --- Notes -----------------------------------------------------------------------------------
+
+
+def mentioned_colleagues(body: str, author) -> list:
+    """Active people named as @name, name being the part of their email before the @."""
+    names = {name.rstrip(".").casefold() for name in MENTION_PATTERN.findall(body)}
+    if not names:
+        return []
+    people = get_user_model().objects.filter(is_active=True).exclude(pk=getattr(author, "pk", None))
+    return [p for p in people if p.email.split("@", 1)[0].casefold() in names]
+
+
+def add_note(case: Case, author, body: str) -> Note:
+    """Store an internal note and email each colleague it @mentions, once the note is saved."""
+    with transaction.atomic():
+        note = Note.objects.create(case=case, author=author, body=body.strip())
+        Event.objects.create(
+            case=case, actor=author, at=note.created_at, kind=Event.Kind.NOTE, note=note
+        )
+        for person in mentioned_colleagues(body, author):
+            context = {"note": note, "case": case, "author": author, "recipient": person}
+            transaction.on_commit(
+                lambda to=person.email, ctx=context: send_email("note_mention", to, ctx)
+            )
+    return note
+
+
+def record_mention_edit(mention: Mention, old: dict, new: dict) -> None:
+    """A review with a case was edited: say so on the case's timeline (e.g. 2★ → 4★)."""
+    case = Case.objects.filter(mention=mention).first()
+    if case is None:
+        return
+    if "rating" in old or "rating" in new:
+        before, after = _stars(old.get("rating")), _stars(new.get("rating"))
+    else:
+        before, after = "", ", ".join(sorted(new)) + " changed"
+    Event.objects.create(case=case, kind=Event.Kind.MENTION_EDITED, old_value=before, new_value=after)
+
+
+def _stars(rating: Decimal | None) -> str:
+    return "no rating" if rating is None else f"{Decimal(rating).normalize():f}★"

@@ -1,0 +1,5 @@
+"""Models of the responses app, one module per concern (cases, replies, digests)."""
+
+from responses.models.cases import *  # noqa: F403
+from responses.models.digests import *  # noqa: F403
+from responses.models.replies import *  # noqa: F403

@@ -1,0 +1,1 @@
+"""Owner alerts: a source paused, a spike of negative mentions."""
