@@ -108,6 +108,9 @@ def poll_source_now(source_id: int, *, retry_in: float | None = None) -> Outcome
     if not acquire_poll_lock(source_id, now):
         return Outcome("busy")
     source = Source.objects.get(pk=source_id)
+    PollLog.objects.filter(source=source, outcome="running").update(
+        outcome="interrupted", error="The worker stopped during this poll; nothing was lost."
+    )
     log = PollLog.objects.create(source=source, started_at=now)
     started = time.monotonic()
     try:

@@ -22,7 +22,9 @@ class Command(BaseCommand):
     def handle(self, url: str, kind: str, **options) -> None:
         try:
             result = preview(url, kind)
-        except (UnsafeURL, RobotsDisallowed, FetchError, ParseError) as error:
+        except ParseError as error:
+            raise CommandError(f"The page could not be read: {error}") from None
+        except (UnsafeURL, RobotsDisallowed, FetchError) as error:
             raise CommandError(str(error)) from None
         for warning in result.parsed.warnings:
             self.stderr.write(f"warning: {warning}")

@@ -1,0 +1,99 @@
+"""Ingest stores each record once, classifies it, and announces negative mentions once."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from monitors.ingest import announce_pending_negatives, ingest
+from monitors.models import BlockedAuthor, Mention, PollLog, Source, Subject
+from monitors.parsers.base import ReviewRecord
+from monitors.signals import negative_mention
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def announced():
+    received: list[int] = []
+    negative_mention.connect(
+        lambda mention, **kw: received.append(mention.pk), weak=False, dispatch_uid="test-neg"
+    )
+    yield received
+    negative_mention.disconnect(dispatch_uid="test-neg")
+
+
+def poll_of(source: Source) -> PollLog:
+    return PollLog.objects.create(source=source)
+
+
+def record(ext: str, text: str, rating: str | None = None, author: str = "Dana") -> ReviewRecord:
+    return ReviewRecord(
+        external_id=ext,
+        author=author,
+        text=text,
+        rating=Decimal(rating) if rating is not None else None,
+    )
+
+
+@pytest.fixture
+def source():
+    return Source.objects.create(name="Reviews", kind="review_page", url="https://r.example/x")
+
+
+def test_negative_mention_is_classified_with_a_reason_and_announced_once(source, announced):
+    rows = [record("1", "Terrible, it broke in a week", "1"), record("2", "Lovely lamp", "5")]
+    ingest(source, rows, poll_of(source))
+    ingest(source, rows, poll_of(source))
+    announce_pending_negatives(source)
+    bad = Mention.objects.get(external_id="1")
+    assert (bad.label, bad.reason, bad.strongly_negative) == ("negative", "rating 1/5", True)
+    assert Mention.objects.get(external_id="2").label == "positive"
+    assert announced == [bad.pk]
+
+
+def test_duplicate_records_in_one_document_store_one_mention(source):
+    counts = ingest(source, [record("1", "ok"), record("1", "ok")], poll_of(source))
+    assert counts.new == 1 and Mention.objects.count() == 1
+
+
+def test_competitor_and_blocked_author_mentions_are_not_announced(source, announced):
+    BlockedAuthor.objects.create(name="troll")
+    ingest(source, [record("1", "Worst ever, scam", "1", author="Troll")], poll_of(source))
+    rival = Source.objects.create(
+        name="Rival", url="https://r.example/y", subject=Subject.COMPETITOR, competitor_name="Bo"
+    )
+    ingest(rival, [record("2", "Worst ever, scam", "1")], poll_of(rival))
+    assert Mention.objects.get(external_id="1").author_blocked is True
+    assert Mention.objects.get(external_id="2").label == "negative"
+    assert announced == []
+
+
+def test_edit_that_turns_a_mention_negative_announces_it_once(source, announced):
+    ingest(source, [record("1", "Great lamp", "5")], poll_of(source))
+    edited = [record("1", "It stopped working, I want a refund", "1")]
+    ingest(source, edited, poll_of(source))
+    ingest(source, edited, poll_of(source))
+    mention = Mention.objects.get()
+    assert mention.label == "negative" and mention.revisions.count() == 1
+    assert mention.revisions.get().old_rating == Decimal("5")
+    assert announced == [mention.pk]
+
+
+def test_failing_receiver_leaves_the_announcement_pending_for_the_next_poll(source, announced):
+    def explode(**kwargs):
+        raise RuntimeError("receiver down")
+
+    negative_mention.connect(explode, weak=False, dispatch_uid="explode")
+    try:
+        with pytest.raises(RuntimeError):
+            ingest(source, [record("1", "Awful", "1")], poll_of(source))
+    finally:
+        negative_mention.disconnect(dispatch_uid="explode")
+    mention = Mention.objects.get()
+    assert mention.negative_announced_at is None
+    assert announce_pending_negatives(source) == 1
+    assert announce_pending_negatives(source) == 0
+    mention.refresh_from_db()
+    assert mention.negative_announced_at is not None and announced[-1] == mention.pk
