@@ -7,7 +7,7 @@ PIP := $(PY) -m pip
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/reviewwatch
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test install install-test lint format bench eval clean
+.PHONY: run demo test install install-test lint format bench eval clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -29,7 +29,13 @@ run: install
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py collectstatic --noinput -v0
 	$(PY) manage.py ensure_owner
+	$(if $(DEMO),$(PY) manage.py load_demo --base-url http://$${HOST:-127.0.0.1}:$${PORT:-8000})
 	exec $(PY) manage.py runall
+
+# `make run` plus the demo sources: sample documents the app serves itself under /demo/.
+demo: export RW_ALLOW_PRIVATE_SOURCES = 1
+demo: DEMO = 1
+demo: run
 
 test: install-test
 	bash scripts/test-services.sh

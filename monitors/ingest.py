@@ -10,6 +10,7 @@ makes one revision. A negative mention about us is announced once: the announcem
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -33,6 +34,7 @@ from monitors.parsers.base import ReviewRecord
 from monitors.signals import mention_created, mention_revised, negative_mention
 
 REVISED_FIELDS = ("title", "text", "rating")
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -88,7 +90,17 @@ def _unique_records(records: list[ReviewRecord]) -> list[ReviewRecord]:
 def ingest(
     source: Source, records: list[ReviewRecord], poll: PollLog, now: datetime | None = None
 ) -> IngestCounts:
+    """Store one document's records in one transaction, then announce negatives in another."""
     now = now or timezone.now()
+    with transaction.atomic():
+        counts = _store(source, records, poll, now)
+    announce_pending_negatives(source, now)
+    return counts
+
+
+def _store(
+    source: Source, records: list[ReviewRecord], poll: PollLog, now: datetime
+) -> IngestCounts:
     counts = IngestCounts()
     records = _unique_records(records)
     ids = [r.external_id for r in records]
@@ -209,16 +221,27 @@ def revise(
 def announce_pending_negatives(source: Source, now: datetime | None = None) -> int:
     """Send `negative_mention` for each negative mention about us not yet announced.
 
-    Also run on every poll, so a worker killed between storing and announcing loses nothing.
+    Runs on every poll, so a worker killed between storing and announcing loses nothing.
+    One transaction for the batch, a savepoint per mention: a receiver that fails leaves only
+    its own mention pending (retried on the next poll) and is logged.
     """
-    pending = Mention.objects.filter(
-        source=source,
-        label=Label.NEGATIVE,
-        subject=Subject.OURS,
-        author_blocked=False,
-        negative_announced_at__isnull=True,
-    ).order_by("pk")
-    return sum(announce_negative(mention, now) for mention in pending)
+    pending = list(
+        Mention.objects.filter(
+            source=source,
+            label=Label.NEGATIVE,
+            subject=Subject.OURS,
+            author_blocked=False,
+            negative_announced_at__isnull=True,
+        ).order_by("pk")
+    )
+    announced = 0
+    with transaction.atomic():
+        for mention in pending:
+            try:
+                announced += announce_negative(mention, now)
+            except Exception:
+                log.exception("announcing mention %s failed; the next poll retries", mention.pk)
+    return announced
 
 
 def announce_negative(mention: Mention, now: datetime | None = None) -> bool:

@@ -228,6 +228,7 @@ class ReclassifyJob(models.Model):
     done = models.PositiveIntegerField(default=0)
     changed = models.PositiveIntegerField(default=0)
     last_mention_id = models.BigIntegerField(default=0)  # progress cursor
+    updated_at = models.DateTimeField(default=timezone.now)  # last progress
 
     class Meta:
         ordering = ["-started_at"]
@@ -237,7 +238,7 @@ class ReclassifyJob(models.Model):
 
     @property
     def percent(self) -> int:
-        return 100 if not self.total else int(100 * self.done / self.total)
+        return 100 if not self.total else min(100, int(100 * self.done / self.total))
 
 
 class BlockedAuthor(models.Model):

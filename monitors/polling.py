@@ -8,6 +8,7 @@ counting as a failure; a 410 or 10 failures in a row pause the source with the r
 
 from __future__ import annotations
 
+import logging
 import random
 import time
 from dataclasses import dataclass
@@ -26,11 +27,24 @@ from monitors.parsers.base import ParseError, ParseResult
 from monitors.robots import RobotsCache
 from monitors.signals import source_paused
 
+logger = logging.getLogger(__name__)
 MAX_BACKOFF = timedelta(hours=24)
 PAUSE_AFTER_FAILURES = 10
 POLL_LOCK = timedelta(minutes=3)  # longer than the task's hard time limit
 DEFAULT_RETRY_AFTER = 300.0
 NETWORK_ERROR_KINDS = frozenset({"timeout", "connection"})
+POLL_STATE_FIELDS = [
+    "next_poll_at",
+    "etag",
+    "last_modified",
+    "content_hash",
+    "last_status",
+    "last_polled_at",
+    "last_success_at",
+    "consecutive_failures",
+    "last_error",
+    "poll_lock_until",
+]
 
 
 class RobotsDisallowed(Exception):
@@ -39,7 +53,8 @@ class RobotsDisallowed(Exception):
 
 @dataclass
 class Outcome:
-    status: str  # ok | not_modified | unchanged | deferred | retry | failed | paused | busy | gone
+    # ok | not_modified | unchanged | deferred | retry | failed | paused | busy | host_busy | gone
+    status: str
     log: PollLog | None = None
     counts: IngestCounts | None = None
 
@@ -101,13 +116,31 @@ def acquire_poll_lock(source_id: int, now: datetime) -> bool:
 
 def poll_source_now(source_id: int, *, retry_in: float | None = None) -> Outcome:
     """Poll synchronously. With `retry_in` (seconds), a network error returns "retry" instead
-    of counting as a failure, and the next poll time leaves room for that retry."""
+    of counting as a failure, and the next poll time leaves room for that retry.
+
+    Holds the source's poll lock and its host's lease for the whole poll: a host that is busy
+    (or within its minimum gap) returns "host_busy" with the next poll moved to when it frees.
+    """
     now = timezone.now()
     if not Source.objects.filter(pk=source_id).exists():
         return Outcome("gone")
     if not acquire_poll_lock(source_id, now):
         return Outcome("busy")
     source = Source.objects.get(pk=source_id)
+    if not scheduling.claim_host(source.host, now):
+        free_at = scheduling.host_free_at(source.host, now)
+        Source.objects.filter(pk=source_id).update(poll_lock_until=None, next_poll_at=free_at)
+        return Outcome("host_busy")
+    try:
+        outcome = _poll_logged(source, now, retry_in)
+    finally:
+        scheduling.release_host(source.host, timezone.now())
+    if outcome.status == "paused":
+        source_paused.send(sender=Source, source=source, reason=source.paused_reason)
+    return outcome
+
+
+def _poll_logged(source: Source, now: datetime, retry_in: float | None) -> Outcome:
     PollLog.objects.filter(source=source, outcome="running").update(
         outcome="interrupted", error="The worker stopped during this poll; nothing was lost."
     )
@@ -115,15 +148,17 @@ def poll_source_now(source_id: int, *, retry_in: float | None = None) -> Outcome
     started = time.monotonic()
     try:
         outcome = _poll(source, log, now, retry_in)
+    except Exception as error:  # a bug must not leave the source unscheduled
+        logger.exception("poll of source %s failed unexpectedly", source.pk)
+        outcome = _failed(source, log, now, f"Unexpected error ({type(error).__name__}): {error}")
     finally:
         log.duration_ms = int((time.monotonic() - started) * 1000)
         log.save()
         source.poll_lock_until = None
         source.last_polled_at = now
-        source.save()
-        scheduling.release_host(source.host, timezone.now())
-    if outcome.status == "paused":
-        source_paused.send(sender=Source, source=source, reason=source.paused_reason)
+        # Only the poll's own fields: an owner editing the source meanwhile keeps their change.
+        paused = ["enabled", "paused_reason"] if log.outcome == "paused" else []
+        source.save(update_fields=POLL_STATE_FIELDS + paused)
     return outcome
 
 

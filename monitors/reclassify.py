@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db import transaction
 from django.db.models import F
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from monitors.ingest import (
@@ -18,12 +21,21 @@ from monitors.models import Label, Mention, ReclassifyJob, Subject
 CHUNK = 500
 
 
+STALLED_AFTER = timedelta(minutes=15)
+
+
 def start_reclassify() -> ReclassifyJob:
-    """A new job, unless one is still running (then that one is returned)."""
+    """A new job, unless one is still making progress (then that one is returned).
+
+    A job whose task was lost (no progress for STALLED_AFTER) is closed and replaced.
+    """
+    now = timezone.now()
     running = ReclassifyJob.objects.filter(finished_at__isnull=True).first()
-    if running:
+    if running and running.updated_at > now - STALLED_AFTER:
         return running
-    return ReclassifyJob.objects.create(total=Mention.objects.count())
+    if running:
+        ReclassifyJob.objects.filter(pk=running.pk).update(finished_at=now)
+    return ReclassifyJob.objects.create(total=Mention.objects.count(), updated_at=now)
 
 
 def reclassify_chunk(job_id: int) -> bool:
@@ -49,6 +61,8 @@ def reclassify_chunk(job_id: int) -> bool:
                     newly_negative.append(mention)
         ReclassifyJob.objects.filter(pk=job.pk).update(
             done=F("done") + len(chunk),
+            total=Greatest(F("total"), F("done") + len(chunk)),  # mentions added meanwhile
+            updated_at=timezone.now(),
             changed=F("changed") + changed,
             last_mention_id=chunk[-1].pk if chunk else job.last_mention_id,
             finished_at=None if len(chunk) == CHUNK else timezone.now(),

@@ -28,7 +28,11 @@ def host_gap() -> timedelta:
 
 
 def claim_due_sources(now: datetime, limit: int = CLAIM_BATCH) -> list[int]:
-    """IDs of sources to poll now, each already moved to its next poll time."""
+    """IDs of sources to poll now, each already moved to its next poll time.
+
+    At most one source per host, and only hosts that are free now; the poll itself takes the
+    host's lease (so a manual poll and a scheduled one also never overlap on a host).
+    """
     from monitors.polling import jittered
 
     claimed: list[int] = []
@@ -42,9 +46,14 @@ def claim_due_sources(now: datetime, limit: int = CLAIM_BATCH) -> list[int]:
         HostState.objects.bulk_create(
             [HostState(host=host, next_allowed_at=now) for host in hosts], ignore_conflicts=True
         )
+        free = set(
+            HostState.objects.filter(host__in=hosts, next_allowed_at__lte=now)
+            .filter(Q(busy_until__isnull=True) | Q(busy_until__lt=now))
+            .values_list("host", flat=True)
+        )
         taken: set[str] = set()
         for source in due:
-            if source.host in taken or not claim_host(source.host, now):
+            if source.host in taken or source.host not in free:
                 continue
             taken.add(source.host)
             source.next_poll_at = now + jittered(source.poll_interval)
@@ -55,11 +64,23 @@ def claim_due_sources(now: datetime, limit: int = CLAIM_BATCH) -> list[int]:
 
 def claim_host(host: str, now: datetime) -> bool:
     """Take the host's lease if nobody holds it and its minimum gap has passed."""
+    HostState.objects.bulk_create(
+        [HostState(host=host, next_allowed_at=now)], ignore_conflicts=True
+    )
     return bool(
         HostState.objects.filter(host=host, next_allowed_at__lte=now)
         .filter(Q(busy_until__isnull=True) | Q(busy_until__lt=now))
         .update(busy_until=now + HOST_LEASE)
     )
+
+
+def host_free_at(host: str, now: datetime) -> datetime:
+    """When the host's lease and minimum gap will next allow a request."""
+    state = HostState.objects.filter(host=host).first()
+    if state is None:
+        return now
+    busy = state.busy_until + host_gap() if state.busy_until and state.busy_until > now else now
+    return max(state.next_allowed_at, busy)
 
 
 def release_host(host: str, now: datetime) -> None:

@@ -6,6 +6,8 @@ All are sent after the database transaction that stored the change has committed
 
 from django.dispatch import Signal
 
+__all__ = ["mention_created", "mention_revised", "negative_mention", "source_paused"]
+
 # mention: Mention — a mention stored for the first time.
 mention_created = Signal()
 

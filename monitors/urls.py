@@ -1,7 +1,30 @@
 from django.urls import path
 
-from monitors import views
+from monitors import views, views_rules
 
 urlpatterns = [
     path("sources/", views.source_list, name="sources"),
+    path("sources/add", views.source_add, name="source_add"),
+    path("sources/test", views.source_preview, name="source_preview"),
+    path("sources/<int:pk>/", views.source_detail, name="source_detail"),
+    path("sources/<int:pk>/edit", views.source_edit, name="source_edit"),
+    path("sources/<int:pk>/test", views.source_preview, name="source_edit_preview"),
+    path("sources/<int:pk>/pause", views.source_pause, name="source_pause"),
+    path("sources/<int:pk>/resume", views.source_resume, name="source_resume"),
+    path("sources/<int:pk>/poll", views.source_poll_now, name="source_poll_now"),
+    path("sources/<int:pk>/delete", views.source_delete, name="source_delete"),
+    path("rules/", views_rules.classification_rules, name="classification_rules"),
+    path("rules/try", views_rules.rules_try, name="rules_try"),
+    path("rules/reclassify", views_rules.reclassify_start, name="reclassify_start"),
+    path(
+        "rules/reclassify/<int:pk>/progress",
+        views_rules.reclassify_progress,
+        name="reclassify_progress",
+    ),
+    path("rules/blocked", views_rules.blocked_author_add, name="blocked_author_add"),
+    path(
+        "rules/blocked/<int:pk>/unblock",
+        views_rules.blocked_author_remove,
+        name="blocked_author_remove",
+    ),
 ]

@@ -6,5 +6,5 @@ class ResponsesConfig(AppConfig):
     verbose_name = "Responses"
 
     def ready(self) -> None:
-        # Listen to what monitors announces (cases from negative mentions, owner alerts).
-        from responses import receivers, receivers_alerts  # noqa: F401
+        # Listen to what monitors announces: cases, replies follow-through, owner alerts.
+        from responses import receivers, receivers_alerts, receivers_replies  # noqa: F401

@@ -42,7 +42,9 @@ class StaleCase(Exception):
 
 def severity_of(mention: Mention) -> str:
     low_stars = mention.rating is not None and mention.rating <= URGENT_MAX_RATING
-    return Case.Severity.URGENT if low_stars or mention.strongly_negative else Case.Severity.STANDARD
+    return (
+        Case.Severity.URGENT if low_stars or mention.strongly_negative else Case.Severity.STANDARD
+    )
 
 
 def due_time(first_seen_at: datetime, severity: str, targets: TriageSettings) -> datetime:
@@ -57,7 +59,9 @@ def open_case(mention: Mention, actor=None) -> tuple[Case, bool]:
     defaults = {
         "severity": severity,
         "due_at": due_time(mention.first_seen_at, severity, TriageSettings.current()),
-        "priority": Case.Priority.HIGH if severity == Case.Severity.URGENT else Case.Priority.NORMAL,
+        "priority": Case.Priority.HIGH
+        if severity == Case.Severity.URGENT
+        else Case.Priority.NORMAL,
         "opened_by": actor,
     }
     with transaction.atomic():
@@ -86,6 +90,37 @@ def apply_targets_to_unanswered_cases(targets: TriageSettings) -> int:
             status__in=OPEN_STATUSES, responded=False, severity=severity
         ).update(due_at=Subquery(first_seen) + timedelta(hours=float(hours)))
     return updated
+
+
+@dataclass(frozen=True)
+class Clock:
+    """What the response-time clock shows on a row: text and a state for the colour."""
+
+    text: str
+    state: str  # "overdue", "due-soon", "running", "answered", "closed"
+
+
+def clock(case: Case, now: datetime) -> Clock:
+    if case.responded and case.first_responded_at:
+        took = short_duration(case.first_responded_at - case.mention.first_seen_at)
+        return Clock(f"answered in {took}", "answered")
+    if not case.is_open:
+        return Clock("closed", "closed")
+    left = case.due_at - now
+    if left < timedelta(0):
+        return Clock(f"{short_duration(-left)} overdue", "overdue")
+    return Clock(
+        f"{short_duration(left)} left", "due-soon" if left < timedelta(hours=1) else "running"
+    )
+
+
+def short_duration(delta: timedelta) -> str:
+    minutes = max(0, int(delta.total_seconds() // 60))
+    if minutes < 60:
+        return f"{minutes} min"
+    if minutes < 48 * 60:
+        return f"{minutes // 60} h {minutes % 60:02d} min"
+    return f"{minutes // (24 * 60)} days"
 
 
 # --- Changing --------------------------------------------------------------------------------
@@ -241,7 +276,9 @@ def record_mention_edit(mention: Mention, old: dict, new: dict) -> None:
         before, after = _stars(old.get("rating")), _stars(new.get("rating"))
     else:
         before, after = "", ", ".join(sorted(new)) + " changed"
-    Event.objects.create(case=case, kind=Event.Kind.MENTION_EDITED, old_value=before, new_value=after)
+    Event.objects.create(
+        case=case, kind=Event.Kind.MENTION_EDITED, old_value=before, new_value=after
+    )
 
 
 def _stars(rating: Decimal | None) -> str:

@@ -1,9 +1,26 @@
 from django.urls import path
 
-from responses import views_inbox, views_reports, views_settings
+from responses import (
+    views_case,
+    views_inbox,
+    views_reports,
+    views_settings,
+    views_triage_settings,
+)
 
 urlpatterns = [
     path("", views_inbox.inbox, name="home"),
     path("reports/", views_reports.reports, name="reports"),
     path("settings/", views_settings.settings_page, name="settings"),
+    path("settings/triage/", views_triage_settings.triage_settings, name="triage_settings"),
+    path("cases/bulk", views_inbox.bulk, name="cases_bulk"),
+    path("mentions/", views_inbox.mentions, name="mentions"),
+    path("mentions/<int:mention_id>/case", views_inbox.open_case_by_hand, name="case_open"),
+    path("cases/<int:case_id>/", views_case.case_detail, name="case"),
+    path("cases/<int:case_id>/assign", views_case.assign, name="case_assign"),
+    path("cases/<int:case_id>/status", views_case.set_status, name="case_status"),
+    path("cases/<int:case_id>/priority", views_case.set_priority, name="case_priority"),
+    path("cases/<int:case_id>/tags", views_case.set_tags, name="case_tags"),
+    path("cases/<int:case_id>/notes", views_case.note, name="case_note"),
+    path("cases/<int:case_id>/merge", views_case.merge, name="case_merge"),
 ]

@@ -1,1 +1,34 @@
-urlpatterns: list = []
+from django.urls import path
+
+from responses import views_replies as v
+
+urlpatterns = [
+    path("cases/<int:case_id>/reply/tone", v.reply_tone, name="reply_tone"),
+    path("cases/<int:case_id>/reply/start", v.reply_start, name="reply_start"),
+    path("cases/<int:case_id>/reply/save", v.reply_save, name="reply_save"),
+    path("cases/<int:case_id>/reply/approve", v.reply_approve, name="reply_approve"),
+    path("cases/<int:case_id>/reply/return", v.reply_return, name="reply_return"),
+    path("cases/<int:case_id>/reply/posted", v.reply_posted, name="reply_posted"),
+    path("cases/<int:case_id>/remedies", v.remedy_add, name="remedy_add"),
+    path(
+        "cases/<int:case_id>/remedies/<int:remedy_id>/delivered",
+        v.remedy_delivered,
+        name="remedy_delivered",
+    ),
+    path("cases/<int:case_id>/followups", v.followup_add, name="followup_add"),
+    path(
+        "cases/<int:case_id>/followups/<int:followup_id>/done",
+        v.followup_done,
+        name="followup_done",
+    ),
+    path("cases/<int:case_id>/resolve", v.case_resolve, name="case_resolve"),
+    path("cases/<int:case_id>/block-author", v.block_author, name="block_author"),
+    path("settings/replies/", v.reply_templates, name="reply_templates"),
+    path("settings/replies/new", v.reply_template_edit, name="reply_template_add"),
+    path("settings/replies/<int:template_id>/", v.reply_template_edit, name="reply_template_edit"),
+    path(
+        "settings/replies/<int:template_id>/archive",
+        v.reply_template_archive,
+        name="reply_template_archive",
+    ),
+]

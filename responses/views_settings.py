@@ -1,16 +1,129 @@
-"""The Settings page: the person's own account, and the state of the background processes."""
+"""The Settings page (account, digest preferences, owner alert thresholds, background work) and
+the one-click unsubscribe page that digests link to."""
 
+from __future__ import annotations
+
+from zoneinfo import available_timezones
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
 
+from responses.digest_emails import user_id_from_token
+from responses.digests import preference_for
+from responses.models import AlertSettings, DigestPreference
 from reviewwatch.models import Heartbeat
-from reviewwatch.roles import role_of
+from reviewwatch.roles import is_owner, owner_required, role_of
 
 
-def settings_page(request: HttpRequest) -> HttpResponse:
+class DigestPreferenceForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(
+        choices=[(name, name) for name in sorted(available_timezones())],
+        help_text="Daily and weekly digests go out at this local time.",
+    )
+
+    class Meta:
+        model = DigestPreference
+        fields = ["frequency", "scope", "send_time", "weekday", "time_zone"]
+        labels = {
+            "frequency": "How often",
+            "scope": "What to include",
+            "send_time": "Local time (daily, weekly)",
+            "weekday": "Day (weekly)",
+        }
+        widgets = {"send_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}
+        help_texts = {"send_time": ""}
+
+
+class AlertSettingsForm(forms.ModelForm):
+    class Meta:
+        model = AlertSettings
+        fields = ["spike_count", "spike_multiple"]
+        labels = {
+            "spike_count": "Negative mentions per hour",
+            "spike_multiple": "Times the usual hourly rate",
+        }
+
+
+def _render(
+    request: HttpRequest,
+    digest_form: DigestPreferenceForm | None = None,
+    alert_form: AlertSettingsForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    pref = preference_for(request.user)
+    owner = is_owner(request.user)
     context = {
         "nav": "settings",
         "role": role_of(request.user),
         "heartbeats": Heartbeat.objects.order_by("name"),
+        "pref": pref,
+        "digest_form": digest_form or DigestPreferenceForm(instance=pref),
     }
-    return render(request, "responses/settings.html", context)
+    if owner:
+        context["alert_form"] = alert_form or AlertSettingsForm(instance=AlertSettings.current())
+        context["digest_errors"] = (
+            get_user_model()
+            .objects.filter(digest_preference__failures__gt=0)
+            .select_related("digest_preference")
+            .order_by("email")
+        )
+    return render(request, "responses/settings.html", context, status=status)
+
+
+def settings_page(request: HttpRequest) -> HttpResponse:
+    return _render(request)
+
+
+@require_POST
+def save_digest_preferences(request: HttpRequest) -> HttpResponse:
+    pref = preference_for(request.user)
+    was_off = pref.frequency == DigestPreference.Frequency.OFF
+    form = DigestPreferenceForm(request.POST, instance=pref)
+    if not form.is_valid():
+        return _render(request, digest_form=form, status=400)
+    pref = form.save(commit=False)
+    now = timezone.now()
+    if was_off:
+        pref.since = now  # turning digests on does not mail the whole history
+    pref.next_due_at = pref.next_due_after(now)
+    # Only the preference columns: a worker may hold the claim on this row right now.
+    pref.save(update_fields=[*DigestPreferenceForm.Meta.fields, "since", "next_due_at"])
+    messages.success(request, "Digest preferences saved.")
+    return redirect("settings")
+
+
+@owner_required
+@require_POST
+def save_alert_settings(request: HttpRequest) -> HttpResponse:
+    form = AlertSettingsForm(request.POST, instance=AlertSettings.current())
+    if not form.is_valid():
+        return _render(request, alert_form=form, status=400)
+    form.save()
+    messages.success(request, "Alert settings saved.")
+    return redirect("settings")
+
+
+@login_not_required
+@csrf_exempt  # RFC 8058: mail providers POST "List-Unsubscribe=One-Click" without a CSRF token
+@never_cache
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """GET asks for confirmation (link scanners must not unsubscribe anyone); POST turns off."""
+    user_id = user_id_from_token(token)
+    pref = DigestPreference.objects.filter(user_id=user_id).select_related("user").first()
+    if user_id is None or pref is None:
+        return render(request, "responses/unsubscribe_invalid.html", status=400)
+    if request.method == "POST":
+        DigestPreference.objects.filter(pk=pref.pk).update(
+            frequency=DigestPreference.Frequency.OFF, next_due_at=None
+        )
+        return render(request, "responses/unsubscribe_done.html", {"email": pref.user.email})
+    return render(request, "responses/unsubscribe.html", {"email": pref.user.email})

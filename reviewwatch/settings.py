@@ -248,6 +248,7 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "reviewwatch.heartbeat", "schedule": 60.0},
     "dispatch-due-sources": {"task": "monitors.tasks.dispatch_due_sources", "schedule": 60.0},
+    "send-due-digests": {"task": "responses.tasks.send_due_digests", "schedule": 60.0},
 }
 CELERY_TASK_ALWAYS_EAGER = envbool("CELERY_TASK_ALWAYS_EAGER", False)
 

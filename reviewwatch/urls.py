@@ -7,6 +7,7 @@ from reviewwatch.login import EmailLoginForm
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(authentication_form=EmailLoginForm),
@@ -18,6 +19,7 @@ urlpatterns = [
     path("users/<int:user_id>/role", views.change_role, name="change_role"),
     path("users/<int:user_id>/active", views.toggle_active, name="toggle_active"),
     path("admin/", admin.site.urls),
+    path("demo/", include("monitors.urls_demo")),
     path("", include("monitors.urls")),
     path("", include("responses.urls")),
     path("", include("responses.urls_replies")),

@@ -33,6 +33,16 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(body, status=200 if db_error is None and broker_error is None else 503)
 
 
+ROBOTS_TXT = "User-agent: *\nAllow: /demo/\nDisallow: /\n"
+
+
+@login_not_required
+@require_GET
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    """A private app: nothing to index, except the demo's sample pages the demo polls."""
+    return HttpResponse(ROBOTS_TXT, content_type="text/plain")
+
+
 def set_password_link(user) -> str:
     from django.conf import settings
 

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright + live_server
+# Tests poll many sources on 127.0.0.1 in a row; the per-host gap is tested on its own.
+os.environ.setdefault("RW_HOST_MIN_GAP_SECONDS", "0")
 
 PASSWORD = "correct-horse-battery-staple"
 CHROMIUM_ARGS = [
@@ -29,6 +31,11 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
         "executable_path": "/usr/bin/chromium",
         "args": CHROMIUM_ARGS,
     }
+
+
+@pytest.fixture(autouse=True)
+def no_host_gap(settings):
+    settings.RW_HOST_MIN_GAP_SECONDS = 0
 
 
 def make_user(email: str, role: str):

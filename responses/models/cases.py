@@ -11,6 +11,7 @@ from monitors.models import Mention
 
 __all__ = ["Case", "Event", "Note", "Tag", "TriageSettings", "OPEN_STATUSES"]
 
+
 class TriageSettings(models.Model):
     """The owner's response-time targets: one row (pk=1)."""
 

@@ -110,9 +110,9 @@ class DigestPreference(models.Model):
             return now
         local = now.astimezone(self.zone)
         if self.frequency == freq.HOURLY:
-            return (local.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)).astimezone(
-                UTC
-            )
+            return (
+                local.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+            ).astimezone(UTC)
         day = local.date()
         step = 1 if self.frequency == freq.DAILY else 7
         if self.frequency == freq.WEEKLY:

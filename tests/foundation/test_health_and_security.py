@@ -77,3 +77,12 @@ def test_post_without_csrf_token_is_refused(owner):
 def test_celery_accepts_json_only():
     assert celery_app.conf.accept_content == ["json"]
     assert celery_app.conf.task_serializer == "json"
+
+
+@pytest.mark.django_db
+def test_robots_txt_keeps_the_app_out_of_search_engines_but_lets_the_demo_be_polled(client):
+    from monitors.robots import robots_allows
+
+    body = client.get("/robots.txt").content.decode()
+    assert robots_allows(body, "http://127.0.0.1:8000/demo/reviews", "ReviewWatch/0.1")
+    assert not robots_allows(body, "http://127.0.0.1:8000/", "Googlebot")

@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 from werkzeug import Response
 
-from monitors.models import Mention, PollLog, Source
+from monitors.models import HostState, Mention, PollLog, Source
 from monitors.tasks import dispatch_due_sources, poll_source
 from tests.conftest import CeleryWorker
 from tests.rss import Item, rss_feed
@@ -68,10 +68,10 @@ def test_worker_killed_mid_poll_loses_and_duplicates_nothing(worker_env, tmp_pat
     wait_for(lambda: PollLog.objects.filter(source=source, outcome="running").exists())
     first.stop(signal.SIGKILL)
     assert Mention.objects.filter(source=source).count() == 0
-    # The poll lock outlives the dead worker; once it expires the next poll proceeds.
-    Source.objects.filter(pk=source.pk).update(
-        poll_lock_until=timezone.now() - timedelta(seconds=1)
-    )
+    # The poll lock and host lease outlive the dead worker; once they expire, polls proceed.
+    expired = timezone.now() - timedelta(seconds=1)
+    Source.objects.filter(pk=source.pk).update(poll_lock_until=expired)
+    HostState.objects.update(busy_until=expired)
     second = CeleryWorker(worker_env, tmp_path / "second.log")
     second.wait_ready()
     try:

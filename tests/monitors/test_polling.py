@@ -227,3 +227,16 @@ def test_second_poll_while_one_runs_backs_off(httpserver):
     )
     assert poll_source_now(source.pk).status == "busy"
     assert not PollLog.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_owner_edit_during_a_poll_is_not_overwritten(httpserver):
+    def rename_while_fetching(request):
+        Source.objects.filter(url=httpserver.url_for("/feed")).update(name="Renamed by owner")
+        return Response(rss_feed([Item("a", "t", "x")]), content_type="application/rss+xml")
+
+    httpserver.expect_request("/feed").respond_with_handler(rename_while_fetching)
+    source = make_source(httpserver)
+    assert poll_source_now(source.pk).status == "ok"
+    source.refresh_from_db()
+    assert source.name == "Renamed by owner" and source.last_success_at is not None

@@ -10,7 +10,7 @@ from django.db import connection
 from django.utils import timezone
 
 from monitors.models import HostState, Source
-from monitors.scheduling import claim_due_sources, release_host
+from monitors.scheduling import claim_due_sources, claim_host, release_host
 
 
 def make(name: str, host: str, **fields) -> Source:
@@ -29,7 +29,8 @@ def test_claim_moves_next_poll_forward_with_jitter_and_takes_one_source_per_host
     assert len(claimed) == 2 and b.pk in claimed and (a1.pk in claimed) != (a2.pk in claimed)
     for source in Source.objects.filter(pk__in=claimed):
         assert timedelta(minutes=13.4) < source.next_poll_at - now < timedelta(minutes=16.6)
-    assert claim_due_sources(now) == []  # a.example is busy; nothing else due
+    assert claim_host("a.example", now)  # the poll of a.example holds the host's lease
+    assert claim_due_sources(now) == []  # so its other source waits; nothing else is due
     release_host("a.example", now)
     assert claim_due_sources(now + timedelta(seconds=10)) == []  # the minimum gap holds
     second = claim_due_sources(now + timedelta(seconds=31))

@@ -1,9 +1,23 @@
 """`manage.py poll SOURCE_ID` or `--all`: poll now, synchronously, and say what was found."""
 
+import time
+
 from django.core.management.base import BaseCommand, CommandError
 
 from monitors.models import Source
-from monitors.polling import poll_source_now
+from monitors.polling import Outcome, poll_source_now
+
+HOST_WAIT_SECONDS = 200
+
+
+def poll_politely(source_id: int) -> Outcome:
+    """Poll now, waiting (at most a few minutes) while another poll holds the host."""
+    deadline = time.monotonic() + HOST_WAIT_SECONDS
+    while True:
+        outcome = poll_source_now(source_id)
+        if outcome.status != "host_busy" or time.monotonic() > deadline:
+            return outcome
+        time.sleep(1)
 
 
 class Command(BaseCommand):
@@ -24,12 +38,12 @@ class Command(BaseCommand):
             raise CommandError(f"There is no source with id {source_id}.")
         failed = 0
         for pk in ids:
-            outcome = poll_source_now(pk)
+            outcome = poll_politely(pk)
             source = Source.objects.get(pk=pk)
             log = outcome.log
-            if outcome.status in ("failed", "paused", "deferred", "busy"):
+            if outcome.status in ("failed", "paused", "deferred", "busy", "host_busy"):
                 failed += 1
-                detail = source.last_error or "another poll of this source is running"
+                detail = source.last_error or "another poll of this source or host is running"
                 self.stderr.write(f"{source.name}: {outcome.status}: {detail}")
             else:
                 self.stdout.write(

@@ -1,0 +1,174 @@
+"""Ingestion benchmark: parse + sanitise + classify + upsert into PostgreSQL.
+
+Baseline in the same run: feedparser's default `parse()` of the same feed bytes (with its own
+sanitiser and relative-URI resolution on). Also the worker time of a 304 and of an
+unchanged-body poll through a real local HTTP server.
+"""
+
+from __future__ import annotations
+
+import http.server
+import json
+import statistics
+import threading
+import time
+from contextlib import contextmanager
+from xml.sax.saxutils import escape
+
+from common import report, setup_django, timed
+
+ENTRIES = 100
+REPEAT = 15
+COMPLAINTS = [
+    "It stopped working after two weeks and support never answered.",
+    "Lovely lamp, bright and warm, arrived a day early.",
+    "I was charged twice for one order and still have no refund.",
+    "Decent value for the price, the cable could be longer.",
+]
+
+
+def alert_feed(n: int) -> bytes:
+    entries = "".join(
+        f"<entry><id>tag:google.com,2013:googlealerts/feed:{i}</id>"
+        f'<title type="html">Acme &lt;b&gt;Lamps&lt;/b&gt; review {i}</title>'
+        f'<link href="https://www.google.com/url?rct=j&amp;sa=t&amp;url=https://blog.example/p/{i}'
+        f'&amp;ct=ga&amp;cd=X&amp;usg=Y"/><published>2026-11-2{i % 9}T08:00:00Z</published>'
+        f'<updated>2026-11-2{i % 9}T08:00:00Z</updated><content type="html">'
+        f"{escape('<p>' + COMPLAINTS[i % 4] + ' <a href=/x onclick=evil()>more</a></p>')}"
+        "</content></entry>"
+        for i in range(n)
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+        f"<id>tag:alerts</id><title>Google Alert - Acme Lamps</title>{entries}</feed>"
+    ).encode()
+
+
+def review_page(n: int) -> bytes:
+    reviews = [
+        {
+            "@type": "Review",
+            "author": {"@type": "Person", "name": f"Customer {i}"},
+            "datePublished": "2026-11-20",
+            "name": f"Review {i}",
+            "reviewBody": COMPLAINTS[i % 4],
+            "reviewRating": {"@type": "Rating", "ratingValue": str(1 + i % 5), "bestRating": "5"},
+        }
+        for i in range(n)
+    ]
+    product = {
+        "@context": "https://schema.org",
+        "@type": "Product",
+        "name": "Acme Lamp",
+        "aggregateRating": {"@type": "AggregateRating", "ratingValue": "3.6", "reviewCount": n},
+        "review": reviews,
+    }
+    return (
+        "<!doctype html><html><head><title>Acme Lamp reviews</title>"
+        f'<script type="application/ld+json">{json.dumps(product)}</script></head>'
+        "<body><h1>Acme Lamp</h1></body></html>"
+    ).encode()
+
+
+class Conditional(http.server.BaseHTTPRequestHandler):
+    body = alert_feed(ENTRIES)
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        if self.headers.get("If-None-Match") == '"v1"':
+            self.send_response(304)
+            self.end_headers()
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "application/atom+xml")
+        self.send_header("ETag", '"v1"')
+        self.send_header("Content-Length", str(len(self.body)))
+        self.end_headers()
+        self.wfile.write(self.body)
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+@contextmanager
+def receivers_disconnected():
+    """Measure monitors alone: what responses does with the signals is timed separately."""
+    from monitors import signals
+
+    saved = {name: getattr(signals, name).receivers for name in signals.__all__}
+    for name in saved:
+        getattr(signals, name).receivers = []
+        getattr(signals, name).sender_receivers_cache.clear()
+    try:
+        yield
+    finally:
+        for name, receivers in saved.items():
+            getattr(signals, name).receivers = receivers
+            getattr(signals, name).sender_receivers_cache.clear()
+
+
+def cpu_ms(fn, repeat: int) -> float:
+    samples = []
+    for _ in range(repeat):
+        start = time.process_time()
+        fn()
+        samples.append((time.process_time() - start) * 1000)
+    return statistics.median(samples)
+
+
+def main() -> None:
+    setup_django("ingest")
+    import feedparser
+
+    from monitors.ingest import ingest
+    from monitors.models import PollLog, Source
+    from monitors.parsers import parse_feed, parse_review_page
+    from monitors.polling import poll_source_now
+
+    feed, page = alert_feed(ENTRIES), review_page(ENTRIES)
+    headers = {"content-type": "application/atom+xml"}
+    counter = iter(range(10**6))
+
+    def pipeline(parse, body: bytes, kind: str) -> None:
+        n = next(counter)
+        source = Source.objects.create(name=f"s{n}", kind=kind, url=f"https://h{n}.example/")
+        records = parse(body, headers, source.url).records
+        assert len(records) == ENTRIES
+        ingest(source, records, PollLog.objects.create(source=source))
+
+    baseline = timed(lambda: feedparser.parse(feed), REPEAT)
+    with_cases = {
+        "feed": timed(lambda: pipeline(parse_feed, feed, "feed"), REPEAT),
+        "page": timed(lambda: pipeline(parse_review_page, page, "review_page"), REPEAT),
+    }
+    with receivers_disconnected():
+        alone = {
+            "feed": timed(lambda: pipeline(parse_feed, feed, "feed"), REPEAT),
+            "page": timed(lambda: pipeline(parse_review_page, page, "review_page"), REPEAT),
+        }
+    print(f"{ENTRIES} entries per document, {REPEAT} runs each, PostgreSQL")
+    rows = [
+        ("baseline: feedparser.parse() default", baseline),
+        ("alert feed: parse+sanitise+classify+upsert", alone["feed"]),
+        ("review page: extract+classify+upsert", alone["page"]),
+        ("alert feed, + opening cases (responses)", with_cases["feed"]),
+        ("review page, + opening cases (responses)", with_cases["page"]),
+    ]
+    for label, run in rows:
+        report(label, run, None if run is baseline else baseline)
+    for label, run in rows:
+        print(f"  {label:<44} {ENTRIES / statistics.median(run):8.0f} entries/s")
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Conditional)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/feed"
+    source = Source.objects.create(name="conditional", url=url)
+    assert poll_source_now(source.pk).status == "ok"
+    not_modified = cpu_ms(lambda: poll_source_now(source.pk), 30)
+    Source.objects.filter(pk=source.pk).update(etag="")
+    unchanged = cpu_ms(lambda: poll_source_now(source.pk), 30)
+    print(f"worker CPU per 304 poll: {not_modified:.2f} ms; unchanged body: {unchanged:.2f} ms")
+    server.shutdown()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,118 @@
+"""Owner alerts: an immediate email when a source is paused or negative mentions spike.
+
+An OwnerAlert row is written first (unique per kind and key: one per paused source per hour,
+one per spike hour), then sent to every owner by a task; a crash between send and marking it
+sent resends it once, like digests.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import get_connection
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from monitors.models import Label, Mention, Source, Subject
+from responses.models import AlertSettings, OwnerAlert
+from reviewwatch.emails import build_email
+from reviewwatch.roles import OWNER
+
+# The usual rate counts as at least this, or one mention after a quiet week is "3x usual".
+MIN_USUAL_PER_HOUR = Decimal(1)
+RATE_WINDOW = timedelta(days=7)
+
+
+def _record(kind: str, key: str, context: dict) -> OwnerAlert | None:
+    """The alert if it is new; None when this paused source or spike hour was already alerted."""
+    try:
+        with transaction.atomic():
+            return OwnerAlert.objects.create(kind=kind, key=key, context=context)
+    except IntegrityError:
+        return None
+
+
+def record_source_paused(source: Source, reason: str, now: datetime) -> OwnerAlert | None:
+    context = {
+        "source": source.name,
+        "reason": reason or source.paused_reason,
+        "failures": source.consecutive_failures,
+        "last_error": source.last_error,
+    }
+    return _record(OwnerAlert.Kind.SOURCE_PAUSED, f"{source.pk}:{now:%Y-%m-%dT%H}", context)
+
+
+def negative_counts(now: datetime) -> tuple[int, Decimal]:
+    """Negative mentions about us in the last hour, and the hourly average of the past 7 days."""
+    hour_ago = now - timedelta(hours=1)
+    counts = Mention.objects.filter(
+        subject=Subject.OURS, label=Label.NEGATIVE, first_seen_at__gt=now - RATE_WINDOW
+    ).aggregate(
+        last_hour=Count("pk", filter=Q(first_seen_at__gt=hour_ago)),
+        week=Count("pk", filter=Q(first_seen_at__lte=hour_ago)),
+    )
+    hours = Decimal(RATE_WINDOW / timedelta(hours=1))
+    return counts["last_hour"], Decimal(counts["week"]) / hours
+
+
+def is_spike(last_hour: int, usual: Decimal, rules: AlertSettings) -> bool:
+    """More than N in an hour, or more than the multiple of the usual hourly rate."""
+    by_rate = last_hour > rules.spike_multiple * max(usual, MIN_USUAL_PER_HOUR)
+    return last_hour > rules.spike_count or by_rate
+
+
+def record_spike_if_any(now: datetime) -> OwnerAlert | None:
+    """Called for each new negative mention; one alert per spike window, not per mention."""
+    last_hour, usual = negative_counts(now)
+    rules = AlertSettings.current()
+    if not is_spike(last_hour, usual, rules):
+        return None
+    if OwnerAlert.objects.filter(
+        kind=OwnerAlert.Kind.SPIKE, created_at__gt=now - timedelta(hours=1)
+    ).exists():
+        return None
+    context = {
+        "count": last_hour,
+        "usual": f"{usual:.1f}",
+        "threshold": rules.spike_count,
+        "multiple": f"{rules.spike_multiple:g}",
+    }
+    return _record(OwnerAlert.Kind.SPIKE, f"{now:%Y-%m-%dT%H}", context)
+
+
+def owner_emails() -> list[str]:
+    owners = get_user_model().objects.filter(
+        Q(is_superuser=True) | Q(groups__name=OWNER), is_active=True
+    )
+    return sorted(set(owners.exclude(email="").values_list("email", flat=True)))
+
+
+def send_alert(alert_id: int, now: datetime | None = None) -> bool:
+    """Email the alert to every owner unless it went out already. True when it was sent now."""
+    alert = OwnerAlert.objects.filter(pk=alert_id, sent_at__isnull=True).first()
+    if alert is None:
+        return False
+    now = now or timezone.now()
+    context = {
+        **alert.context,
+        "inbox_url": settings.SITE_URL + reverse("home"),
+        "sources_url": settings.SITE_URL + reverse("sources"),
+    }
+    name = f"alert_{alert.kind}"
+    OwnerAlert.objects.filter(pk=alert.pk).update(attempts=alert.attempts + 1)
+    with get_connection() as connection:
+        messages = [build_email(name, to, context) for to in owner_emails()]
+        connection.send_messages(messages)
+    OwnerAlert.objects.filter(pk=alert.pk).update(sent_at=now, last_error="")
+    return True
+
+
+def record_alert_failure(alert_id: int, error: Exception) -> None:
+    OwnerAlert.objects.filter(pk=alert_id).update(
+        last_error=f"{type(error).__name__}: {error}"[:500]
+    )

@@ -1,0 +1,220 @@
+"""Following a case through after the reply: remedies, follow-ups, outcomes, the review edited
+after our reply, the same author coming back, and authors the owner stopped engaging with."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django import forms
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from monitors.models import BlockedAuthor, Label, Mention, Revision, Subject
+from responses.cases import Change, StaleCase, change_case, merge_case
+from responses.models import (
+    OPEN_STATUSES,
+    Case,
+    Event,
+    FollowUp,
+    Remedy,
+    ReplyDraft,
+    ReviewUpdate,
+)
+from reviewwatch.roles import is_owner
+
+
+class Outcome:
+    """How a case ended; the label is what Case.outcome stores."""
+
+    SATISFIED = "Customer satisfied"
+    REVIEW_UPDATED = "Review updated"
+    NO_RESPONSE = "No response"
+    COULD_NOT_RESOLVE = "Could not resolve"
+    BLOCKED = "Customer blocked"
+    CHOICES = [
+        (label, label)
+        for label in (SATISFIED, REVIEW_UPDATED, NO_RESPONSE, COULD_NOT_RESOLVE, BLOCKED)
+    ]
+
+
+# --- Remedies --------------------------------------------------------------------------------
+
+
+class RemedyForm(forms.ModelForm):
+    class Meta:
+        model = Remedy
+        fields = ["kind", "amount", "note"]
+        labels = {"kind": "Remedy offered", "amount": "Amount (optional)"}
+
+    def clean_amount(self) -> Decimal | None:
+        amount = self.cleaned_data["amount"]
+        if amount is not None and amount < 0:
+            raise forms.ValidationError("The amount cannot be negative.")
+        return amount
+
+
+def offer_remedy(case: Case, user, form: RemedyForm) -> Remedy:
+    remedy = form.save(commit=False)
+    remedy.case, remedy.offered_by = case, user
+    remedy.save()
+    return remedy
+
+
+def deliver_remedy(remedy: Remedy, user) -> Remedy:
+    if remedy.delivered_at is None:
+        remedy.delivered_at, remedy.delivered_by = timezone.now(), user
+        remedy.save(update_fields=["delivered_at", "delivered_by"])
+    return remedy
+
+
+# --- Follow-ups ------------------------------------------------------------------------------
+
+
+class FollowUpForm(forms.Form):
+    days = forms.IntegerField(label="Check back in (days)", min_value=0, max_value=365, initial=3)
+    note = forms.CharField(label="What to check", max_length=500, required=False)
+
+
+def schedule_followup(case: Case, user, days: int, note: str = "") -> FollowUp:
+    due = timezone.now() + timedelta(days=days)
+    return FollowUp.objects.create(case=case, due_at=due, note=note.strip(), created_by=user)
+
+
+def complete_followup(followup: FollowUp, user) -> FollowUp:
+    if followup.done_at is None:
+        followup.done_at, followup.done_by = timezone.now(), user
+        followup.save(update_fields=["done_at", "done_by"])
+    return followup
+
+
+def due_followups(now: datetime) -> QuerySet[FollowUp]:
+    """Follow-ups that are due and not done, on cases that are not dismissed or merged."""
+    return (
+        FollowUp.objects.filter(done_at__isnull=True, due_at__lte=now)
+        .exclude(case__status=Case.Status.DISMISSED)
+        .select_related("case__mention__source", "case__assignee")
+    )
+
+
+def due_followups_for(user, now: datetime) -> QuerySet[FollowUp]:
+    """What `user` should check back on: every due follow-up for an owner, else those of the
+    cases assigned to them."""
+    due = due_followups(now)
+    return due if is_owner(user) else due.filter(case__assignee=user)
+
+
+# --- Outcome ---------------------------------------------------------------------------------
+
+
+class OutcomeForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    outcome = forms.ChoiceField(label="Outcome", choices=Outcome.CHOICES)
+    note = forms.CharField(label="Note (optional)", max_length=400, required=False)
+
+
+def resolve(case_id: int, seen_version: int, user, outcome: str, note: str = "") -> Case:
+    """Resolve with an outcome; raises StaleCase if someone changed the case meanwhile."""
+    text = f"{outcome}: {note.strip()}" if note.strip() else outcome
+    return change_case(
+        case_id, seen_version, user, Change(status=Case.Status.RESOLVED, outcome=text)
+    )
+
+
+def suggested_outcome(case: Case) -> str:
+    update = case.review_updates.first()
+    return update.suggested_outcome if update else ""
+
+
+# --- The review edited after our reply -------------------------------------------------------
+
+
+def record_review_update(mention: Mention, revision: Revision, old: dict, new: dict) -> None:
+    """Remember an edit to a review we had already answered in public, on its open case (or the
+    case it was merged into), suggesting "Review updated" when the rating went up."""
+    case = Case.objects.filter(mention=mention).first()
+    if case is None:
+        return
+    case = case.merged_into or case
+    first_posted = ReplyDraft.objects.filter(case=case, posted_at__isnull=False).order_by(
+        "posted_at"
+    )
+    posted = first_posted.values_list("posted_at", flat=True).first()
+    if posted is None or revision.seen_at < posted:
+        return
+    old_rating, new_rating = old.get("rating"), new.get("rating")
+    rose = old_rating is not None and new_rating is not None and new_rating > old_rating
+    suggestion = Outcome.REVIEW_UPDATED if rose or mention.label != Label.NEGATIVE else ""
+    ReviewUpdate.objects.get_or_create(
+        case=case,
+        revision=revision,
+        defaults={
+            "mention": mention,
+            "old_rating": old_rating if "rating" in old else mention.rating,
+            "new_rating": mention.rating,
+            "new_text": mention.text,
+            "suggested_outcome": suggestion,
+        },
+    )
+
+
+# --- The same author again -------------------------------------------------------------------
+
+
+def reopen_for_same_author(mention: Mention) -> Case | None:
+    """A new negative mention by the author of an earlier case on the same source: reopen the
+    earlier case and merge the new mention's fresh case into it. Returns the reopened case."""
+    author = mention.author.strip()
+    if not author or mention.author_blocked or mention.subject != Subject.OURS:
+        return None
+    fresh = Case.objects.filter(mention=mention).first()
+    if fresh is None or fresh.events.exclude(kind=Event.Kind.OPENED).exists():
+        return None  # no case, or one people already work on: leave it alone
+    earlier = (
+        Case.objects.filter(
+            mention__source_id=mention.source_id,
+            mention__author__iexact=author,
+            merged_into__isnull=True,
+        )
+        .exclude(pk=fresh.pk)
+        .exclude(status=Case.Status.DISMISSED)
+        .order_by("-opened_at", "-pk")
+        .first()
+    )
+    if earlier is None:
+        return None
+    try:
+        with transaction.atomic():
+            if earlier.status not in OPEN_STATUSES or earlier.status == Case.Status.AWAITING:
+                earlier = change_case(earlier.pk, earlier.version, None, Change(status="new"))
+            merge_case(fresh.pk, fresh.version, earlier, None)
+    except StaleCase:
+        return None  # someone is changing one of them right now; both stay as they are
+    return earlier
+
+
+# --- Blocking an author ----------------------------------------------------------------------
+
+
+def block_author(case: Case, user, note: str = "") -> BlockedAuthor:
+    """Stop engaging with this case's author: their mentions are kept and marked, and future
+    ones open no case (monitors checks BlockedAuthor on ingest)."""
+    if not is_owner(user):
+        raise PermissionError("Only an owner can block an author.")
+    author = case.mention.author.strip()
+    if not author:
+        raise ValueError("This review has no author name to block.")
+    with transaction.atomic():
+        blocked, _ = BlockedAuthor.objects.get_or_create(
+            name=author.casefold(), defaults={"note": note or f"Blocked from case {case.pk}"}
+        )
+        Mention.objects.filter(author__iexact=author).update(author_blocked=True)
+    return blocked
+
+
+def is_blocked(author: str) -> bool:
+    return (
+        bool(author.strip())
+        and BlockedAuthor.objects.filter(name=author.strip().casefold()).exists()
+    )

@@ -1,0 +1,204 @@
+"""Forms for the inbox filters, case actions, bulk actions and the owner's triage settings."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model
+
+from monitors.models import Source, Subject
+from responses.inbox import InboxFilters
+from responses.models import Case, Tag, TriageSettings
+
+STATUS_FILTER_CHOICES = [("open", "Open"), *Case.Status.choices, ("all", "All")]
+RATING_CHOICES = [
+    ("", "Any rating"),
+    ("1", "1★"),
+    ("2", "2★ or less"),
+    ("3", "3★ or less"),
+    ("4", "4★ or less"),
+    ("none", "No rating"),
+]
+
+
+def active_people():
+    return get_user_model().objects.filter(is_active=True).order_by("email")
+
+
+class InboxFilterForm(forms.Form):
+    """The inbox filters, read from GET so any view can be bookmarked."""
+
+    q = forms.CharField(required=False, label="Search text", max_length=200)
+    status = forms.ChoiceField(required=False, choices=STATUS_FILTER_CHOICES)
+    source = forms.ModelChoiceField(
+        required=False, queryset=Source.objects.all(), empty_label="All sources"
+    )
+    subject = forms.ChoiceField(required=False, choices=[("", "Any subject"), *Subject.choices])
+    assignee = forms.ChoiceField(required=False, label="Assignee")
+    rating = forms.ChoiceField(required=False, choices=RATING_CHOICES)
+    tag = forms.ModelChoiceField(required=False, queryset=Tag.objects.all(), empty_label="Any tag")
+    since = forms.DateField(
+        required=False, label="Seen from", widget=forms.DateInput({"type": "date"})
+    )
+    until = forms.DateField(
+        required=False, label="Seen until", widget=forms.DateInput({"type": "date"})
+    )
+
+    def __init__(self, data, people: list, **kwargs):
+        super().__init__(data, **kwargs)
+        self.fields["assignee"].choices = [
+            ("", "Anyone"),
+            ("mine", "Mine"),
+            ("unassigned", "Unassigned"),
+            *((str(p.pk), p.email) for p in people),
+        ]
+
+    def filters(self) -> InboxFilters:
+        """The valid filters; an invalid value is ignored rather than failing the page."""
+        self.is_valid()
+        data = {
+            name: self.cleaned_data.get(name) for name in self.fields if name not in self.errors
+        }
+        return InboxFilters(
+            status=data.get("status") or "open",
+            source_id=data["source"].pk if data.get("source") else None,
+            subject=data.get("subject") or "",
+            assignee=data.get("assignee") or "",
+            max_rating=data.get("rating") or "",
+            tag_id=data["tag"].pk if data.get("tag") else None,
+            since=data.get("since"),
+            until=data.get("until"),
+            q=data.get("q") or "",
+        )
+
+
+class VersionedForm(forms.Form):
+    """Carries the version the person saw, for optimistic locking."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class AssignForm(VersionedForm):
+    assignee = forms.CharField(label="Assign to")  # "me", "nobody" or a user id
+
+    def clean_assignee(self) -> str:
+        value = self.cleaned_data["assignee"]
+        if value in ("me", "nobody"):
+            return value
+        if not value.isdigit() or not active_people().filter(pk=int(value)).exists():
+            raise forms.ValidationError("Choose an active colleague.")
+        return value
+
+
+class StatusForm(VersionedForm):
+    status = forms.ChoiceField(choices=Case.Status.choices)
+    dismiss_reason = forms.ChoiceField(
+        required=False, choices=[("", "—"), *Case.DismissReason.choices], label="Reason"
+    )
+    outcome = forms.CharField(required=False, widget=forms.Textarea({"rows": 2}), max_length=2000)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("status") == Case.Status.DISMISSED and not data.get("dismiss_reason"):
+            self.add_error("dismiss_reason", "Say why the case is dismissed.")
+        return data
+
+
+class PriorityForm(VersionedForm):
+    priority = forms.TypedChoiceField(choices=Case.Priority.choices, coerce=int)
+
+
+class TagsForm(VersionedForm):
+    tags = forms.ModelMultipleChoiceField(
+        required=False,
+        queryset=Tag.objects.filter(archived=False),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class NoteForm(forms.Form):
+    body = forms.CharField(
+        label="Internal note",
+        max_length=5000,
+        widget=forms.Textarea({"rows": 3}),
+        help_text="Only your team sees notes. Write @name to email a colleague.",
+    )
+
+
+class MergeForm(VersionedForm):
+    into = forms.IntegerField(label="Merge into case number", min_value=1)
+
+    def clean_into(self) -> Case:
+        case = Case.objects.filter(pk=self.cleaned_data["into"]).first()
+        if case is None:
+            raise forms.ValidationError("There is no case with this number.")
+        return case
+
+
+class BulkForm(forms.Form):
+    """Several cases at once; each checkbox value is "id:version" as the person saw it."""
+
+    ACTIONS = [("assign", "Assign"), ("dismiss", "Dismiss"), ("resolve", "Resolve")]
+    action = forms.ChoiceField(choices=ACTIONS)
+    cases = forms.MultipleChoiceField(required=True)
+    assignee = forms.CharField(required=False)
+    dismiss_reason = forms.ChoiceField(
+        required=False, choices=[("", "—"), *Case.DismissReason.choices], label="Reason"
+    )
+
+    def __init__(self, data, **kwargs):
+        super().__init__(data, **kwargs)
+        self.fields["cases"].choices = [(v, v) for v in (data or {}).getlist("cases")]
+
+    def clean_cases(self) -> list[tuple[int, int]]:
+        pairs = []
+        for value in self.cleaned_data["cases"]:
+            case_id, _, version = value.partition(":")
+            if not (case_id.isdigit() and version.isdigit()):
+                raise forms.ValidationError("Reload the inbox and select the cases again.")
+            pairs.append((int(case_id), int(version)))
+        return pairs
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("action") == "dismiss" and not data.get("dismiss_reason"):
+            self.add_error("dismiss_reason", "Say why the cases are dismissed.")
+        if data.get("action") == "assign":
+            value = data.get("assignee") or ""
+            if value not in ("me", "nobody") and not (
+                value.isdigit() and active_people().filter(pk=int(value)).exists()
+            ):
+                self.add_error("assignee", "Choose an active colleague.")
+        return data
+
+
+class TriageSettingsForm(forms.ModelForm):
+    tag_names = forms.CharField(
+        label="Root-cause tags",
+        widget=forms.Textarea({"rows": 7}),
+        help_text="One per line. A removed tag stays on the cases that have it.",
+    )
+
+    class Meta:
+        model = TriageSettings
+        fields = ["urgent_hours", "standard_hours"]
+        labels = {
+            "urgent_hours": "Urgent target (hours)",
+            "standard_hours": "Standard target (hours)",
+        }
+
+    def clean_tag_names(self) -> list[str]:
+        names: list[str] = []
+        for line in self.cleaned_data["tag_names"].splitlines():
+            name = " ".join(line.split())[:60]
+            if name and name.casefold() not in {n.casefold() for n in names}:
+                names.append(name)
+        if not names:
+            raise forms.ValidationError("Keep at least one tag.")
+        return names
+
+    def clean(self) -> dict:
+        data = super().clean()
+        for field in ("urgent_hours", "standard_hours"):
+            if data.get(field) is not None and data[field] <= 0:
+                self.add_error(field, "A target must be more than zero hours.")
+        return data

@@ -1,0 +1,312 @@
+"""Writing a humble public reply: templates and their placeholders, drafts and their versions,
+the owner's approval, and the record of posting it by hand.
+
+ReviewWatch never posts to third-party sites; staff copy the approved text, post it themselves
+and mark it posted, which moves the case to "awaiting customer" and stops the response clock.
+"""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass
+from datetime import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from monitors.models import Label
+from responses.cases import Change, change_case, mark_responded
+from responses.models import (
+    Case,
+    Remedy,
+    ReplyDecision,
+    ReplyDraft,
+    ReplySettings,
+    ReplyTemplate,
+    ReplyVersion,
+)
+from responses.tone import ToneReport, check_tone
+from reviewwatch.roles import is_owner
+
+PLACEHOLDERS = {
+    "author": 'the reviewer\'s name (or "there" when anonymous)',
+    "business": "your business name (reply settings)",
+    "product": "the product default (reply settings)",
+    "remedy": "the latest remedy offered on the case, else the default remedy",
+    "contact": "your private contact channel (reply settings)",
+    "source": "where the review was posted",
+}
+ANONYMOUS_AUTHOR = "there"
+STATES_BEING_WRITTEN = (ReplyDraft.State.DRAFT, ReplyDraft.State.RETURNED)
+
+
+class ReplyError(Exception):
+    """A reply action that cannot be done now; the message says why, in plain words."""
+
+
+# --- Placeholders ----------------------------------------------------------------------------
+
+
+def placeholders_in(text: str) -> list[str]:
+    """Names of the {placeholders} in text; raises ValidationError when one is not known or the
+    braces are broken (use {{ and }} for a literal brace)."""
+    try:
+        fields = [
+            (name, spec, conversion)
+            for _, name, spec, conversion in string.Formatter().parse(text)
+            if name is not None
+        ]
+    except ValueError as error:
+        raise ValidationError(
+            f"The braces do not match ({error}). Write {{{{ or }}}} for a literal brace."
+        ) from error
+    names = [name for name, _, _ in fields]
+    if "" in names:
+        raise ValidationError("Empty placeholder {}: name it, e.g. {author}.")
+    unknown = sorted({name for name in names if name not in PLACEHOLDERS})
+    if unknown:
+        known = ", ".join("{" + name + "}" for name in PLACEHOLDERS)
+        named = ", ".join("{" + name + "}" for name in unknown)
+        raise ValidationError(f"Unknown placeholder {named}. Use one of: {known}.")
+    if any(spec or conversion for _, spec, conversion in fields):
+        raise ValidationError("Placeholders take no format: write {author}, not {author:>9}.")
+    return names
+
+
+def placeholder_values(case: Case, reply_settings: ReplySettings) -> dict[str, str]:
+    mention = case.mention
+    remedy = case.remedies.first()
+    return {
+        "author": mention.author.strip() or ANONYMOUS_AUTHOR,
+        "business": reply_settings.business_name,
+        "product": reply_settings.product_default,
+        "remedy": describe_remedy(remedy) if remedy else reply_settings.remedy_default,
+        "contact": reply_settings.contact,
+        "source": mention.source.name,
+    }
+
+
+def describe_remedy(remedy: Remedy) -> str:
+    """How a recorded remedy reads inside a reply: "a refund of 25.00", "a replacement"."""
+    if remedy.kind == Remedy.Kind.TIPS:
+        return remedy.note or "a few tips that should fix it"
+    if remedy.kind == Remedy.Kind.OTHER:
+        return remedy.note or "something to make up for it"
+    noun = remedy.get_kind_display().lower()
+    return f"a {noun} of {remedy.amount}" if remedy.amount is not None else f"a {noun}"
+
+
+def fill(text: str, case: Case, reply_settings: ReplySettings | None = None) -> str:
+    """The text with its placeholders filled for this case; ValidationError on unknown ones."""
+    placeholders_in(text)
+    return text.format(**placeholder_values(case, reply_settings or ReplySettings.current()))
+
+
+# --- Templates -------------------------------------------------------------------------------
+
+
+class ReplyTemplateForm(forms.ModelForm):
+    class Meta:
+        model = ReplyTemplate
+        fields = ["name", "situation", "body", "position"]
+        widgets = {"body": forms.Textarea({"rows": 8})}
+        help_texts = {
+            "body": "Placeholders: " + ", ".join("{" + name + "}" for name in PLACEHOLDERS) + "."
+        }
+
+    def clean_body(self) -> str:
+        body = self.cleaned_data["body"]
+        placeholders_in(body)
+        return body
+
+    def save(self, commit: bool = True) -> ReplyTemplate:
+        self.instance.updated_at = timezone.now()
+        return super().save(commit)
+
+
+class ReplySettingsForm(forms.ModelForm):
+    class Meta:
+        model = ReplySettings
+        fields = [
+            "business_name",
+            "product_default",
+            "contact",
+            "remedy_default",
+            "approval_required",
+            "max_length",
+        ]
+
+
+def offered_templates():
+    return ReplyTemplate.objects.filter(archived=False)
+
+
+# --- Tone ------------------------------------------------------------------------------------
+
+
+def tone_of(text: str, case: Case, reply_settings: ReplySettings | None = None) -> ToneReport:
+    reply_settings = reply_settings or ReplySettings.current()
+    mention = case.mention
+    return check_tone(
+        text,
+        mention_text=mention.text,
+        mention_negative=mention.label == Label.NEGATIVE,
+        max_length=reply_settings.max_length,
+        business_contacts=(reply_settings.contact,),
+    )
+
+
+# --- Drafts and versions ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Saved:
+    draft: ReplyDraft
+    version: ReplyVersion | None  # None when the text did not change
+    tone: ToneReport
+    started: bool  # a new draft was started
+
+
+def current_draft(case: Case) -> ReplyDraft | None:
+    """The reply being worked on: the newest draft of the case."""
+    return case.reply_drafts.select_related("approved_version", "posted_by").first()
+
+
+def latest_version(draft: ReplyDraft) -> ReplyVersion | None:
+    return draft.versions.select_related("author").first()
+
+
+def save_draft(case: Case, user, text: str, template: ReplyTemplate | None = None) -> Saved:
+    """Keep `text` as the newest version of the case's reply (a new reply once the last was
+    posted). Changing an approved or pending text sends it back to the draft state."""
+    text = text.strip()
+    if not text:
+        raise ReplyError("Write the reply (or start from a template) before saving.")
+    tone = tone_of(text, case)
+    with transaction.atomic():
+        draft = case.reply_drafts.select_for_update().first()
+        started = draft is None or draft.state == ReplyDraft.State.POSTED
+        if started:
+            draft = ReplyDraft.objects.create(case=case, template=template, created_by=user)
+        last = draft.versions.first()
+        if last is not None and last.text == text:
+            return Saved(draft, None, tone, started)
+        number = (draft.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+        version = ReplyVersion.objects.create(
+            draft=draft,
+            number=number,
+            text=text,
+            author=user,
+            tone_score=tone.score,
+            tone_ok=tone.ok,
+        )
+        if draft.state != ReplyDraft.State.DRAFT or template is not None:
+            draft.state = ReplyDraft.State.DRAFT
+            draft.approved_version = None
+            draft.template = template or draft.template
+            draft.save(update_fields=["state", "approved_version", "template"])
+    return Saved(draft, version, tone, started)
+
+
+def start_from_template(case: Case, user, template: ReplyTemplate) -> Saved:
+    """A new version filled from the template; ValidationError if it has unknown placeholders."""
+    return save_draft(case, user, fill(template.body, case), template=template)
+
+
+# --- Approval --------------------------------------------------------------------------------
+
+
+def needs_approval(user, reply_settings: ReplySettings | None = None) -> bool:
+    reply_settings = reply_settings or ReplySettings.current()
+    return reply_settings.approval_required and not is_owner(user)
+
+
+def submit(draft: ReplyDraft, user) -> ReplyDraft:
+    """Send the newest version for approval; owners' and unchecked replies are approved at once.
+    A reply with a tone problem (defensive, sarcastic, private data...) is not sent."""
+    if draft.state not in STATES_BEING_WRITTEN:
+        raise ReplyError(f"This reply is {draft.get_state_display().lower()}; edit it first.")
+    version = latest_version(draft)
+    if version is None:
+        raise ReplyError("Save the reply before sending it.")
+    if not tone_of(version.text, draft.case).ok:
+        raise ReplyError(
+            "The tone check found a problem that would hurt the business in public. "
+            "Use the suggested wording, save, then send it again."
+        )
+    with transaction.atomic():
+        if needs_approval(user):
+            ReplyDecision.objects.create(
+                draft=draft, version=version, kind=ReplyDecision.Kind.SUBMITTED, actor=user
+            )
+            draft.state = ReplyDraft.State.PENDING
+            draft.save(update_fields=["state"])
+        else:
+            _approve(draft, version, user)
+    return draft
+
+
+def approve(draft: ReplyDraft, user) -> ReplyDraft:
+    if not is_owner(user):
+        raise ReplyError("Only an owner can approve a reply.")
+    if draft.state != ReplyDraft.State.PENDING:
+        raise ReplyError("Only a reply waiting for approval can be approved.")
+    with transaction.atomic():
+        _approve(draft, latest_version(draft), user)
+    return draft
+
+
+def _approve(draft: ReplyDraft, version: ReplyVersion, user) -> None:
+    ReplyDecision.objects.create(
+        draft=draft, version=version, kind=ReplyDecision.Kind.APPROVED, actor=user
+    )
+    draft.state = ReplyDraft.State.APPROVED
+    draft.approved_version = version
+    draft.save(update_fields=["state", "approved_version"])
+
+
+def return_for_changes(draft: ReplyDraft, user, comment: str) -> ReplyDraft:
+    if not is_owner(user):
+        raise ReplyError("Only an owner can return a reply.")
+    if draft.state != ReplyDraft.State.PENDING:
+        raise ReplyError("Only a reply waiting for approval can be returned.")
+    comment = comment.strip()
+    if not comment:
+        raise ReplyError("Say what should change, so the writer knows what to fix.")
+    with transaction.atomic():
+        ReplyDecision.objects.create(
+            draft=draft,
+            version=latest_version(draft),
+            kind=ReplyDecision.Kind.RETURNED,
+            actor=user,
+            comment=comment,
+        )
+        draft.state = ReplyDraft.State.RETURNED
+        draft.save(update_fields=["state"])
+    return draft
+
+
+# --- Posting record --------------------------------------------------------------------------
+
+
+def mark_posted(
+    draft: ReplyDraft, user, seen_version: int, url: str = "", at: datetime | None = None
+) -> Case:
+    """Record that the approved reply was posted by hand; the case then awaits the customer.
+    Raises StaleCase (nothing recorded) when the case changed since `seen_version`."""
+    if draft.state != ReplyDraft.State.APPROVED:
+        raise ReplyError("Only an approved reply can be marked as posted.")
+    at = at or timezone.now()
+    with transaction.atomic():
+        case = change_case(draft.case_id, seen_version, user, Change(status=Case.Status.AWAITING))
+        mark_responded(case, at)
+        ReplyDecision.objects.create(
+            draft=draft, version=draft.approved_version, kind=ReplyDecision.Kind.POSTED, actor=user
+        )
+        draft.state = ReplyDraft.State.POSTED
+        draft.posted_at, draft.posted_by, draft.posted_url = at, user, url
+        draft.save(update_fields=["state", "posted_at", "posted_by", "posted_url"])
+    return case

@@ -1,0 +1,64 @@
+"""Celery entry points for digests and owner alerts. Tasks take IDs and are safe to run twice."""
+
+from __future__ import annotations
+
+import uuid
+
+from celery import shared_task
+from django.utils import timezone
+
+from responses.alerts import record_alert_failure, send_alert
+from responses.digests import (
+    SEND_ERRORS,
+    backoff_seconds,
+    claim_due,
+    ensure_preferences,
+    record_failure,
+    send_claimed,
+)
+
+
+@shared_task(name="responses.tasks.send_due_digests", ignore_result=True)
+def send_due_digests() -> int:
+    """Beat, every minute: claim everyone whose digest is due and queue one task per person."""
+    now = timezone.now()
+    ensure_preferences(now)
+    claims = claim_due(now)
+    for user_id, token in claims:
+        send_digest.delay(user_id, str(token))
+    return len(claims)
+
+
+@shared_task(
+    name="responses.tasks.send_digest",
+    bind=True,
+    acks_late=True,
+    ignore_result=True,
+    max_retries=8,
+)
+def send_digest(self, user_id: int, token: str) -> bool:
+    """Send one claimed digest; SMTP errors are recorded and retried with backoff and jitter.
+
+    After the last retry the claim simply expires and the next beat claims the person again.
+    """
+    try:
+        return send_claimed(user_id, uuid.UUID(token))
+    except SEND_ERRORS as error:
+        countdown = backoff_seconds(self.request.retries)
+        record_failure(user_id, uuid.UUID(token), error, countdown)
+        raise self.retry(exc=error, countdown=countdown) from error
+
+
+@shared_task(
+    name="responses.tasks.send_owner_alert",
+    bind=True,
+    acks_late=True,
+    ignore_result=True,
+    max_retries=8,
+)
+def send_owner_alert(self, alert_id: int) -> bool:
+    try:
+        return send_alert(alert_id)
+    except SEND_ERRORS as error:
+        record_alert_failure(alert_id, error)
+        raise self.retry(exc=error, countdown=backoff_seconds(self.request.retries)) from error

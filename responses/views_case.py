@@ -1,0 +1,187 @@
+"""The case page and its in-page actions (htmx): assign, status, priority, tags, note, merge.
+
+Every action carries the version the person saw. With htmx the answer is the re-rendered case
+panel (or inbox row, when `render=row`); without it, a redirect back to the case page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from monitors.models import Mention
+from responses.cases import Change, StaleCase, add_note, change_case, clock, merge_case
+from responses.forms import (
+    AssignForm,
+    MergeForm,
+    NoteForm,
+    PriorityForm,
+    StatusForm,
+    TagsForm,
+    active_people,
+)
+from responses.models import Case, Tag
+from responses.views_inbox import inbox_row, resolve_assignee
+
+OTHER_MENTIONS_SHOWN = 20
+
+
+def _load(case_id: int) -> Case:
+    related = ("mention__source", "assignee", "merged_into__mention")
+    return get_object_or_404(Case.objects.select_related(*related), pk=case_id)
+
+
+def _panel_context(case: Case, notice: str = "", error: str = "") -> dict:
+    """Everything the changing part of the case page needs (controls, notes, timeline)."""
+    return {
+        "case": case,
+        "clock": clock(case, timezone.now()),
+        "people": active_people(),
+        "statuses": Case.Status.choices,
+        "dismiss_reasons": Case.DismissReason.choices,
+        "priorities": Case.Priority.choices,
+        "all_tags": Tag.objects.filter(archived=False),
+        "case_tag_ids": {tag.pk for tag in case.tags.all()},
+        "events": case.events.select_related("actor", "note"),
+        "note_form": NoteForm(),
+        "notice": notice,
+        "error": error,
+    }
+
+
+def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = _load(case_id)
+    mention = case.mention
+    others = Mention.objects.none()
+    if mention.author.strip():
+        others = (
+            Mention.objects.filter(author__iexact=mention.author)
+            .exclude(pk=mention.pk)
+            .select_related("source", "case")
+            .defer("html")
+            .order_by("-first_seen_at")[:OTHER_MENTIONS_SHOWN]
+        )
+    context = {
+        **_panel_context(case),
+        "nav": "inbox",
+        "mention": mention,
+        "revisions": mention.revisions.all(),
+        "other_mentions": others,
+        "related_cases": case.merged_cases.select_related("mention__source"),
+        # The replies feature (issue 7) sets this and fills responses/partials/case_replies.html.
+        "show_replies": False,
+    }
+    return render(request, "responses/case.html", context)
+
+
+def _answer(request: HttpRequest, case: Case, notice: str = "", error: str = "") -> HttpResponse:
+    if request.htmx and request.POST.get("render") == "row":
+        row = inbox_row(case, timezone.now(), error)
+        return render(request, "responses/partials/inbox_row.html", {"row": row})
+    if request.htmx:
+        return render(
+            request, "responses/partials/case_panel.html", _panel_context(case, notice, error)
+        )
+    if error:
+        messages.error(request, error)
+    elif notice:
+        messages.success(request, notice)
+    return redirect("case", case_id=case.pk)
+
+
+def _stale_message(case: Case) -> str:
+    who = case.assignee.email if case.assignee else "nobody"
+    return (
+        "Someone changed this case while you were looking, so your change was not applied. "
+        f"It is now {case.get_status_display()}, assigned to {who}. Check and try again."
+    )
+
+
+def _act(
+    request: HttpRequest,
+    case_id: int,
+    form_class: type[forms.Form],
+    to_change: Callable[[dict], Change],
+    notice: str,
+) -> HttpResponse:
+    case = _load(case_id)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        error = " ".join(e for errors in form.errors.values() for e in errors)
+        return _answer(request, case, error=error)
+    try:
+        change_case(
+            case.pk, form.cleaned_data["version"], request.user, to_change(form.cleaned_data)
+        )
+    except StaleCase as stale:
+        return _answer(request, _load(case_id), error=_stale_message(stale.case))
+    return _answer(request, _load(case_id), notice=notice)
+
+
+@require_POST
+def assign(request: HttpRequest, case_id: int) -> HttpResponse:
+    def to_change(data: dict) -> Change:
+        return Change(assignee=resolve_assignee(data["assignee"], request.user))
+
+    return _act(request, case_id, AssignForm, to_change, "Assignee changed.")
+
+
+@require_POST
+def set_status(request: HttpRequest, case_id: int) -> HttpResponse:
+    def to_change(data: dict) -> Change:
+        return Change(
+            status=data["status"],
+            dismiss_reason=data["dismiss_reason"],
+            outcome=data["outcome"] if data["outcome"] else None,
+        )
+
+    return _act(request, case_id, StatusForm, to_change, "Status changed.")
+
+
+@require_POST
+def set_priority(request: HttpRequest, case_id: int) -> HttpResponse:
+    return _act(
+        request,
+        case_id,
+        PriorityForm,
+        lambda d: Change(priority=d["priority"]),
+        "Priority changed.",
+    )
+
+
+@require_POST
+def set_tags(request: HttpRequest, case_id: int) -> HttpResponse:
+    return _act(request, case_id, TagsForm, lambda d: Change(tags=list(d["tags"])), "Tags saved.")
+
+
+@require_POST
+def note(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = _load(case_id)
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        return _answer(request, case, error="Write something before adding the note.")
+    add_note(case, request.user, form.cleaned_data["body"])
+    return _answer(request, case, notice="Note added.")
+
+
+@require_POST
+def merge(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = _load(case_id)
+    form = MergeForm(request.POST)
+    if not form.is_valid():
+        error = " ".join(e for errors in form.errors.values() for e in errors)
+        return _answer(request, case, error=error)
+    into = form.cleaned_data["into"]
+    try:
+        merge_case(case.pk, form.cleaned_data["version"], into, request.user)
+    except StaleCase as stale:
+        return _answer(request, _load(case_id), error=_stale_message(stale.case))
+    except ValueError as problem:
+        return _answer(request, case, error=str(problem))
+    return _answer(request, _load(case_id), notice=f"Merged into case {into.pk}.")

@@ -1,0 +1,309 @@
+"""The replies panel of the case page (draft, tone, approval, posting, remedies, follow-ups,
+outcome, blocking) and the owner's reply-template library.
+
+With htmx an action answers with the re-rendered panel; an action that changes the case itself
+(posted, resolved) asks htmx to reload the page, so the triage panel's version stays current.
+Without htmx: a redirect to the case page, or on an error the panel on a page of its own with
+everything typed kept.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from responses import followups, replies
+from responses.cases import StaleCase
+from responses.models import Case, FollowUp, Remedy, ReplyDraft, ReplySettings, ReplyTemplate
+from reviewwatch.roles import is_owner, owner_required
+
+STALE = (
+    "Someone changed this case while you were looking, so nothing was recorded. "
+    "The page now shows the case as it is; check and try again."
+)
+
+
+def _case(case_id: int) -> Case:
+    related = ("mention__source", "assignee", "merged_into")
+    return get_object_or_404(Case.objects.select_related(*related), pk=case_id)
+
+
+def panel_context(case: Case, user, **extra) -> dict:
+    """Everything partials/reply_panel.html shows; `extra` keeps what the person typed."""
+    reply_settings = ReplySettings.current()
+    draft = replies.current_draft(case)
+    version = replies.latest_version(draft) if draft else None
+    text = extra.pop("text", None)
+    if text is None:
+        text = version.text if version and draft.state != ReplyDraft.State.POSTED else ""
+    tone = replies.tone_of(text, case, reply_settings) if text.strip() else None
+    writing = draft is None or draft.state in (*replies.STATES_BEING_WRITTEN, "posted")
+    decisions = list(draft.decisions.select_related("actor", "version")) if draft else []
+    return {
+        "case": case,
+        "mention": case.mention,
+        "reply_settings": reply_settings,
+        "draft": draft,
+        "version": version,
+        "text": text,
+        "tone": tone,
+        "writing": writing,
+        "versions": draft.versions.select_related("author") if draft else [],
+        "decisions": decisions,
+        "approval": next((d for d in reversed(decisions) if d.kind == "approved"), None),
+        "templates": replies.offered_templates(),
+        "can_decide": draft is not None and draft.state == "pending" and is_owner(user),
+        "is_owner": is_owner(user),
+        "remedies": case.remedies.select_related("offered_by", "delivered_by"),
+        "remedy_form": extra.pop("remedy_form", None) or followups.RemedyForm(),
+        "followups": case.followups.select_related("created_by", "done_by"),
+        "followup_form": extra.pop("followup_form", None) or followups.FollowUpForm(),
+        "outcomes": followups.Outcome.CHOICES,
+        "review_updates": case.review_updates.all(),
+        "suggested_outcome": followups.suggested_outcome(case),
+        "author_blocked": followups.is_blocked(case.mention.author),
+        "now": timezone.now(),
+        "notice": "",
+        "error": "",
+        **extra,
+    }
+
+
+def _panel(request: HttpRequest, case: Case, notice: str = "", error: str = "", **extra):
+    context = panel_context(case, request.user, notice=notice, error=error, **extra)
+    if request.htmx:
+        return render(request, "responses/partials/reply_panel.html", context)
+    if error:
+        return render(request, "responses/partials/reply_page.html", context, status=400)
+    messages.success(request, notice)
+    return redirect(reverse("case", args=[case.pk]) + "#replies-heading")
+
+
+def _reload(request: HttpRequest, case: Case, notice: str) -> HttpResponse:
+    messages.success(request, notice)
+    if request.htmx:
+        return HttpResponse(status=204, headers={"HX-Refresh": "true"})
+    return redirect("case", case_id=case.pk)
+
+
+def _form_error(form) -> str:
+    return " ".join(str(error) for errors in form.errors.values() for error in errors)
+
+
+# --- Draft, tone, approval, posting ----------------------------------------------------------
+
+
+@require_POST
+def reply_tone(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = _case(case_id)
+    text = request.POST.get("text", "")
+    tone = replies.tone_of(text, case) if text.strip() else None
+    return render(request, "responses/partials/reply_tone.html", {"tone": tone, "text": text})
+
+
+@require_POST
+def reply_start(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = _case(case_id)
+    template = ReplyTemplate.objects.filter(
+        pk=request.POST.get("template") or 0, archived=False
+    ).first()
+    if template is None:
+        return _panel(request, case, error="Choose a template to start from.")
+    try:
+        replies.start_from_template(case, request.user, template)
+    except ValidationError as error:
+        return _panel(request, case, error=f"Template “{template.name}”: {error.messages[0]}")
+    return _panel(request, case, notice=f"Started from “{template.name}”. Edit it freely.")
+
+
+@require_POST
+def reply_save(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = _case(case_id)
+    text = request.POST.get("text", "")
+    try:
+        replies.placeholders_in(text)
+        saved = replies.save_draft(case, request.user, text)
+        if request.POST.get("action") == "submit":
+            draft = replies.submit(saved.draft, request.user)
+            notice = (
+                "Approved: copy it and post it."
+                if draft.state == "approved"
+                else "Sent to the owner for approval."
+            )
+            return _panel(request, case, notice=notice)
+    except ValidationError as error:
+        message = f"{error.messages[0]} Fill it in by hand, or remove it."
+        return _panel(request, case, error=message, text=text)
+    except replies.ReplyError as error:
+        return _panel(request, case, error=str(error), text=text)
+    return _panel(request, case, notice="Draft saved." if saved.version else "No changes.")
+
+
+@require_POST
+@owner_required
+def reply_approve(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = _case(case_id)
+    draft = replies.current_draft(case)
+    try:
+        replies.approve(draft, request.user) if draft else None
+    except replies.ReplyError as error:
+        return _panel(request, case, error=str(error))
+    return _panel(request, case, notice="Approved.")
+
+
+@require_POST
+@owner_required
+def reply_return(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = _case(case_id)
+    draft = replies.current_draft(case)
+    comment = request.POST.get("comment", "")
+    try:
+        if draft is None:
+            raise replies.ReplyError("There is no reply to return.")
+        replies.return_for_changes(draft, request.user, comment)
+    except replies.ReplyError as error:
+        return _panel(request, case, error=str(error), return_comment=comment)
+    return _panel(request, case, notice="Returned with your comment.")
+
+
+@require_POST
+def reply_posted(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = _case(case_id)
+    draft = replies.current_draft(case)
+    url = request.POST.get("posted_url", "").strip()
+    if url and not url.startswith(("https://", "http://")):
+        return _panel(request, case, error="The link must start with https:// or http://.")
+    try:
+        if draft is None:
+            raise replies.ReplyError("There is no approved reply to mark as posted.")
+        version = int(request.POST.get("version", ""))
+        replies.mark_posted(draft, request.user, version, url)
+    except ValueError:
+        return _panel(request, case, error="Reload the page and try again.")
+    except replies.ReplyError as error:
+        return _panel(request, case, error=str(error))
+    except StaleCase:
+        return _panel(request, _case(case_id), error=STALE)
+    return _reload(request, case, "Marked as posted. The case now awaits the customer.")
+
+
+# --- Remedies, follow-ups, outcome, blocking -------------------------------------------------
+
+
+@require_POST
+def remedy_add(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = _case(case_id)
+    form = followups.RemedyForm(request.POST)
+    if not form.is_valid():
+        return _panel(request, case, error=_form_error(form), remedy_form=form)
+    followups.offer_remedy(case, request.user, form)
+    return _panel(request, case, notice="Remedy recorded.")
+
+
+@require_POST
+def remedy_delivered(request: HttpRequest, case_id: int, remedy_id: int) -> HttpResponse:
+    case = _case(case_id)
+    followups.deliver_remedy(get_object_or_404(Remedy, pk=remedy_id, case=case), request.user)
+    return _panel(request, case, notice="Marked as delivered.")
+
+
+@require_POST
+def followup_add(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = _case(case_id)
+    form = followups.FollowUpForm(request.POST)
+    if not form.is_valid():
+        return _panel(request, case, error=_form_error(form), followup_form=form)
+    data = form.cleaned_data
+    followups.schedule_followup(case, request.user, data["days"], data["note"])
+    return _panel(request, case, notice="Follow-up scheduled.")
+
+
+@require_POST
+def followup_done(request: HttpRequest, case_id: int, followup_id: int) -> HttpResponse:
+    case = _case(case_id)
+    followup = get_object_or_404(FollowUp, pk=followup_id, case=case)
+    followups.complete_followup(followup, request.user)
+    return _panel(request, case, notice="Follow-up done.")
+
+
+@require_POST
+def case_resolve(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = _case(case_id)
+    form = followups.OutcomeForm(request.POST)
+    if not form.is_valid():
+        return _panel(request, case, error="Choose an outcome. " + _form_error(form))
+    data = form.cleaned_data
+    try:
+        followups.resolve(case.pk, data["version"], request.user, data["outcome"], data["note"])
+    except StaleCase:
+        return _panel(request, _case(case_id), error=STALE)
+    return _reload(request, case, f"Resolved: {data['outcome']}.")
+
+
+@require_POST
+@owner_required
+def block_author(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = _case(case_id)
+    try:
+        followups.block_author(case, request.user)
+    except ValueError as error:
+        return _panel(request, case, error=str(error))
+    return _panel(
+        request, case, notice=f"{case.mention.author} is blocked: new reviews open no case."
+    )
+
+
+# --- Template library (owner) ----------------------------------------------------------------
+
+
+@owner_required
+def reply_templates(request: HttpRequest) -> HttpResponse:
+    reply_settings = ReplySettings.current()
+    form = replies.ReplySettingsForm(request.POST or None, instance=reply_settings)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Reply settings saved.")
+        return redirect("reply_templates")
+    context = {
+        "nav": "settings",
+        "templates": ReplyTemplate.objects.all(),
+        "settings_form": form,
+        "placeholders": replies.PLACEHOLDERS,
+    }
+    status = 400 if form.errors else 200
+    return render(request, "responses/reply_templates.html", context, status=status)
+
+
+@owner_required
+def reply_template_edit(request: HttpRequest, template_id: int | None = None) -> HttpResponse:
+    template = get_object_or_404(ReplyTemplate, pk=template_id) if template_id else None
+    form = replies.ReplyTemplateForm(request.POST or None, instance=template)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save()
+        messages.success(request, f"Template “{saved.name}” saved.")
+        return redirect("reply_templates")
+    context = {
+        "nav": "settings",
+        "form": form,
+        "template": template,
+        "placeholders": replies.PLACEHOLDERS,
+    }
+    status = 400 if form.errors else 200
+    return render(request, "responses/reply_templates_form.html", context, status=status)
+
+
+@require_POST
+@owner_required
+def reply_template_archive(request: HttpRequest, template_id: int) -> HttpResponse:
+    template = get_object_or_404(ReplyTemplate, pk=template_id)
+    template.archived = request.POST.get("archived") != "0"
+    template.updated_at = timezone.now()
+    template.save(update_fields=["archived", "updated_at"])
+    state = "archived" if template.archived else "offered again"
+    messages.success(request, f"Template “{template.name}” {state}.")
+    return redirect("reply_templates")
