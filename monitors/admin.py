@@ -25,3 +25,6 @@ admin.site.register(models.PollLog, list_display=("source", "started_at", "outco
 admin.site.register(models.RatingSnapshot)
 admin.site.register(models.ClassificationRules)
 admin.site.register(models.BlockedAuthor)
+admin.site.register(
+    models.ReclassifyJob, list_display=("started_at", "done", "total", "finished_at")
+)
