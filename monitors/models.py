@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils import timezone
 
 MIN_POLL_MINUTES = 5
@@ -125,7 +126,11 @@ class Mention(models.Model):
                 fields=["source", "external_id"], name="mention_once_per_source"
             )
         ]
-        indexes = [models.Index(fields=["label", "subject", "-first_seen_at"])]
+        indexes = [
+            models.Index(fields=["label", "subject", "-first_seen_at"]),
+            # "Other mentions by this author" (author__iexact compares UPPER(author)).
+            models.Index(Upper("author"), name="mention_author_upper"),
+        ]
 
     def __str__(self) -> str:
         return self.title or self.text[:80] or self.external_id

@@ -14,7 +14,6 @@ from django.utils import timezone
 from monitors.models import BlockedAuthor, Label, Mention, Revision, Subject
 from responses.cases import Change, StaleCase, change_case, merge_case
 from responses.models import (
-    OPEN_STATUSES,
     Case,
     Event,
     FollowUp,
@@ -186,8 +185,9 @@ def reopen_for_same_author(mention: Mention) -> Case | None:
         return None
     try:
         with transaction.atomic():
-            if earlier.status not in OPEN_STATUSES or earlier.status == Case.Status.AWAITING:
-                earlier = change_case(earlier.pk, earlier.version, None, Change(status="new"))
+            if earlier.status in (Case.Status.AWAITING, Case.Status.RESOLVED):
+                reopen = Change(status=Case.Status.NEW)
+                earlier = change_case(earlier.pk, earlier.version, None, reopen)
             merge_case(fresh.pk, fresh.version, earlier, None)
     except StaleCase:
         return None  # someone is changing one of them right now; both stay as they are

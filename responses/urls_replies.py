@@ -3,6 +3,7 @@ from django.urls import path
 from responses import views_replies as v
 
 urlpatterns = [
+    path("cases/<int:case_id>/reply/", v.reply_workspace, name="reply_workspace"),
     path("cases/<int:case_id>/reply/tone", v.reply_tone, name="reply_tone"),
     path("cases/<int:case_id>/reply/start", v.reply_start, name="reply_start"),
     path("cases/<int:case_id>/reply/save", v.reply_save, name="reply_save"),

@@ -74,8 +74,6 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         "revisions": mention.revisions.all(),
         "other_mentions": others,
         "related_cases": case.merged_cases.select_related("mention__source"),
-        # The replies feature (issue 7) sets this and fills responses/partials/case_replies.html.
-        "show_replies": False,
     }
     return render(request, "responses/case.html", context)
 

@@ -42,7 +42,10 @@ def panel_context(case: Case, user, **extra) -> dict:
     if text is None:
         text = version.text if version and draft.state != ReplyDraft.State.POSTED else ""
     tone = replies.tone_of(text, case, reply_settings) if text.strip() else None
-    writing = draft is None or draft.state in (*replies.STATES_BEING_WRITTEN, "posted")
+    writing = draft is None or draft.state in (
+        *replies.STATES_BEING_WRITTEN,
+        ReplyDraft.State.POSTED,
+    )
     decisions = list(draft.decisions.select_related("actor", "version")) if draft else []
     return {
         "case": case,
@@ -57,7 +60,7 @@ def panel_context(case: Case, user, **extra) -> dict:
         "decisions": decisions,
         "approval": next((d for d in reversed(decisions) if d.kind == "approved"), None),
         "templates": replies.offered_templates(),
-        "can_decide": draft is not None and draft.state == "pending" and is_owner(user),
+        "can_decide": bool(draft) and draft.state == ReplyDraft.State.PENDING and is_owner(user),
         "is_owner": is_owner(user),
         "remedies": case.remedies.select_related("offered_by", "delivered_by"),
         "remedy_form": extra.pop("remedy_form", None) or followups.RemedyForm(),
@@ -96,6 +99,12 @@ def _form_error(form) -> str:
 
 
 # --- Draft, tone, approval, posting ----------------------------------------------------------
+
+
+def reply_workspace(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The replies panel on a page of its own, for writing a reply with the review beside it."""
+    context = panel_context(_case(case_id), request.user, nav="inbox")
+    return render(request, "responses/partials/reply_page.html", context)
 
 
 @require_POST
@@ -150,7 +159,9 @@ def reply_approve(request: HttpRequest, case_id: int) -> HttpResponse:
     case = _case(case_id)
     draft = replies.current_draft(case)
     try:
-        replies.approve(draft, request.user) if draft else None
+        if draft is None:
+            raise replies.ReplyError("There is no reply to approve.")
+        replies.approve(draft, request.user)
     except replies.ReplyError as error:
         return _panel(request, case, error=str(error))
     return _panel(request, case, notice="Approved.")

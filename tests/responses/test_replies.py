@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -247,3 +248,25 @@ def test_after_posting_the_next_save_starts_a_new_reply(owner):
     mark_posted(draft, owner, case.version)
     again = save_draft(case, owner, "Thank you for the update, Dana.")
     assert again.started and again.draft.pk != draft.pk
+
+
+SAMPLE = Path(__file__).resolve().parents[2] / "docs" / "sample-reply.txt"
+
+
+def test_a_seeded_template_fills_a_humble_reply_written_to_docs_sample():
+    case = make_case(
+        author="Dana",
+        text="My new desk lamp stopped working after a week. The switch just clicks.",
+        rating=1,
+    )
+    template = ReplyTemplate.objects.get(name="Product stopped working")
+    reply = fill(template.body, case)
+    report = tone_of(reply, case)
+    assert report.ok and report.score == 100 and not report.findings
+    findings = "\n".join(f"- {f.code}: {f.message}" for f in report.findings) or "none"
+    SAMPLE.write_text(
+        f"Template: {template.name}\n"
+        f"Review (1★, Dana): {case.mention.text}\n\n"
+        f"{reply}\n\n"
+        f"Tone check: score {report.score}/100, findings: {findings}\n"
+    )

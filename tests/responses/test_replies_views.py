@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.template import Context, Template
-from django.test import RequestFactory
 from django.urls import reverse
 
 from responses.models import Case, ReplyDraft, ReplyTemplate
@@ -127,16 +125,13 @@ def test_mark_posted_reloads_the_page_and_a_stale_version_says_so(owner_client, 
     assert case.status == Case.Status.AWAITING and case.first_responded_at
 
 
-def test_case_replies_partial_renders_the_panel_for_the_case_page(staff, case):
-    request = RequestFactory().get("/")
-    request.user = staff
-    request.csp_nonce = "n0nce"
-    html = Template('{% include "responses/partials/case_replies.html" %}').render(
-        Context({"case": case, "request": request, "csrf_token": "tok"})
-    )
-    assert 'id="case-replies"' in html and "Start from a template" in html
-    assert 'src="/static/js/replies.js" nonce="n0nce"' in html
-    assert "Block Dana" not in html  # staff cannot block
+def test_the_case_page_and_the_reply_page_show_the_panel(client, staff, owner, case):
+    for person, can_block in ((staff, False), (owner, True)):
+        client.force_login(person)
+        for name in ("case", "reply_workspace"):
+            html = client.get(reverse(name, args=[case.pk])).content.decode()
+            assert 'id="case-replies"' in html and "Start from a template" in html, name
+            assert ("Block Dana" in html) is can_block
 
 
 def test_owner_blocks_the_author_from_the_panel(owner_client, case):

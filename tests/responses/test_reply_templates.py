@@ -66,7 +66,7 @@ def test_unknown_placeholder_is_an_error_next_to_the_body_and_the_typed_text_is_
     assert "{invoice_no}" not in template.body
 
 
-def test_owner_archives_and_restores_a_template(owner_client, staff_client):
+def test_owner_archives_and_restores_a_template(owner_client):
     template = ReplyTemplate.objects.get(name="Billing mistake")
     owner_client.post(reverse("reply_template_archive", args=[template.pk]))
     template.refresh_from_db()
