@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 from urllib.parse import urlsplit
 
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -11,6 +12,11 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 
 MIN_POLL_MINUTES = 5
+
+
+def stars(rating: Decimal | float | None) -> str:
+    """A rating as people read it: "4.5★", "1★"; "" when there is none."""
+    return "" if rating is None else f"{Decimal(rating).normalize():f}★"
 
 
 class Subject(models.TextChoices):
@@ -137,7 +143,7 @@ class Mention(models.Model):
 
     @property
     def stars(self) -> str:
-        return "" if self.rating is None else f"{self.rating.normalize():f}★"
+        return stars(self.rating)
 
 
 class Revision(models.Model):

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from monitors.fetch import FetchError
 from monitors.forms import SourceForm
 from monitors.ingest import announce_pending_negatives
-from monitors.models import PollLog, RatingSnapshot, Source
+from monitors.models import PollLog, RatingSnapshot, Source, stars
 from monitors.netguard import UnsafeURL
 from monitors.parsers.base import ParseError
 from monitors.polling import RobotsDisallowed
@@ -43,10 +43,6 @@ OUTCOME_WORDS = {
 
 def outcome_in_words(outcome: str | None) -> str:
     return OUTCOME_WORDS.get(outcome or "", outcome or "")
-
-
-def stars(rating: Decimal | None) -> str:
-    return "" if rating is None else f"{rating.normalize():f}★"
 
 
 def rating_summary(rating: Decimal | None, count: int | None, previous: Decimal | None) -> str:

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
-from monitors.models import Mention, Subject
+from monitors.models import Mention, Subject, stars
 from responses.models import OPEN_STATUSES, Case, Event, Note, Tag, TriageSettings
 from reviewwatch.emails import send_email
 
@@ -282,4 +282,4 @@ def record_mention_edit(mention: Mention, old: dict, new: dict) -> None:
 
 
 def _stars(rating: Decimal | None) -> str:
-    return "no rating" if rating is None else f"{Decimal(rating).normalize():f}★"
+    return stars(rating) or "no rating"

@@ -179,3 +179,24 @@ def test_sample_digest_is_written_for_the_readme(smtp_server, owner, make_mentio
     SAMPLE.parent.mkdir(exist_ok=True)
     SAMPLE.write_text(f"Subject: {smtp_server.subject(message)}\n\n{smtp_server.text(message)}")
     assert "2 new negative reviews — 1★ on Trustpilot" in SAMPLE.read_text()
+
+
+def test_digest_summary_lists_the_readers_follow_ups_that_are_due(smtp_server, owner, make_mention):
+    from responses.followups import schedule_followup
+
+    with time_machine.travel(START, tick=False):
+        subscribe(owner)
+        waiting = make_mention(rating=1, author="Dana", text="Lamp broke")
+        case = Case.objects.create(
+            mention=waiting, due_at=timezone.now() + timedelta(hours=1), assignee=owner
+        )
+        schedule_followup(case, owner, days=3, note="Did the replacement arrive?")
+    with time_machine.travel(START + timedelta(days=3, hours=2), tick=False):
+        make_mention(rating=2, author="Eli", text="Slow delivery")
+        assert send_now(owner.pk, ignore_schedule=True)
+    message = smtp_server.messages[-1]
+    text, html = smtp_server.text(message), smtp_server.html(message)
+    assert "- Follow-ups due: 1" in text
+    assert "Dana on Trustpilot, due 2\xa0hours ago: Did the replacement arrive?" in text
+    assert f"https://reviews.example.com{case_path(case)}" in text
+    assert "Follow-ups due: 1" in html and "Did the replacement arrive?" in html
