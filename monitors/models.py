@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models.functions import Upper
 from django.utils import timezone
 
+from reviewwatch.models import SingletonModel
+
 MIN_POLL_MINUTES = 5
 
 
@@ -215,7 +217,7 @@ class RatingSnapshot(models.Model):
         return f"{self.source_id} {self.rating} ({self.count})"
 
 
-class ClassificationRules(models.Model):
+class ClassificationRules(SingletonModel):
     """The owner's own words: one row (pk=1)."""
 
     always_flag = models.TextField(blank=True, help_text="One word or phrase per line.")
@@ -224,10 +226,6 @@ class ClassificationRules(models.Model):
 
     def __str__(self) -> str:
         return "Classification rules"
-
-    @classmethod
-    def current(cls) -> ClassificationRules:
-        return cls.objects.get_or_create(pk=1)[0]
 
 
 class ReclassifyJob(models.Model):

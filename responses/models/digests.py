@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from monitors.models import Mention
+from reviewwatch.models import SingletonModel
 
 __all__ = [
     "AlertSettings",
@@ -177,7 +178,7 @@ class DigestItem(models.Model):
         return f"{self.mention_id} to {self.user_id}"
 
 
-class AlertSettings(models.Model):
+class AlertSettings(SingletonModel):
     """The owner's spike thresholds: one row (pk=1)."""
 
     spike_count = models.PositiveIntegerField(
@@ -199,10 +200,6 @@ class AlertSettings(models.Model):
 
     def __str__(self) -> str:
         return "Alert settings"
-
-    @classmethod
-    def current(cls) -> AlertSettings:
-        return cls.objects.get_or_create(pk=1)[0]
 
 
 class OwnerAlert(models.Model):

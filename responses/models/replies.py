@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from monitors.models import Mention, Revision
 from responses.models.cases import Case
+from reviewwatch.models import SingletonModel
 
 __all__ = [
     "FollowUp",
@@ -23,7 +24,7 @@ __all__ = [
 ]
 
 
-class ReplySettings(models.Model):
+class ReplySettings(SingletonModel):
     """What fills the placeholders, whether staff replies need approval: one row (pk=1)."""
 
     business_name = models.CharField(max_length=120, default="our team")
@@ -55,10 +56,6 @@ class ReplySettings(models.Model):
 
     def __str__(self) -> str:
         return "Reply settings"
-
-    @classmethod
-    def current(cls) -> ReplySettings:
-        return cls.objects.get_or_create(pk=1)[0]
 
 
 class ReplyTemplate(models.Model):

@@ -145,3 +145,23 @@ def test_password_reset_email_links_to_the_site(client, owner):
     client.post(reverse("password_reset"), {"email": owner.email})
     assert len(mail.outbox) == 1
     assert "/accounts/reset/" in mail.outbox[0].body
+
+
+def test_lockout_behind_the_proxy_counts_the_real_client_address(client, owner, settings):
+    """Behind Caddy (TRUSTED_PROXY_COUNT=1) every request comes from the proxy's address; the
+    client is the address Caddy appends to X-Forwarded-For."""
+    settings.TRUSTED_PROXY_COUNT = 1
+    proxy = {"REMOTE_ADDR": "172.18.0.5"}
+    # The attacker also forges an X-Forwarded-For entry of its own: the proxy appends the real one.
+    attacker = {**proxy, "HTTP_X_FORWARDED_FOR": "198.51.100.20, 203.0.113.7"}
+    for _ in range(5):
+        client.post(reverse("login"), {"username": owner.email, "password": "x"}, **attacker)
+    locked = client.post(
+        reverse("login"), {"username": owner.email, "password": PASSWORD}, **attacker
+    )
+    assert locked.status_code == 429
+    owner_elsewhere = {**proxy, "HTTP_X_FORWARDED_FOR": "198.51.100.20"}
+    response = client.post(
+        reverse("login"), {"username": owner.email, "password": PASSWORD}, **owner_elsewhere
+    )
+    assert response.status_code == 302

@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 from werkzeug import Response
 
@@ -233,6 +234,7 @@ def test_second_poll_while_one_runs_backs_off(httpserver):
 def test_owner_edit_during_a_poll_is_not_overwritten(httpserver):
     def rename_while_fetching(request):
         Source.objects.filter(url=httpserver.url_for("/feed")).update(name="Renamed by owner")
+        connection.close()  # this runs in the HTTP server's thread, with its own connection
         return Response(rss_feed([Item("a", "t", "x")]), content_type="application/rss+xml")
 
     httpserver.expect_request("/feed").respond_with_handler(rename_while_fetching)

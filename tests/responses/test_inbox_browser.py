@@ -16,6 +16,7 @@ from monitors.polling import poll_source_now
 from monitors.sanitize import sanitize_html
 from responses.cases import Change, change_case, open_case
 from responses.models import Case, Tag
+from tests.browser import wait_for_htmx_idle
 from tests.conftest import PASSWORD
 from tests.responses.test_cases_opening import make_mention, make_source
 from tests.rss import Item, rss_feed
@@ -126,6 +127,7 @@ def test_keyboard_only_triage_from_inbox_to_resolved(live_server, page: Page, ow
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Inbox")).to_be_visible()
+    wait_for_htmx_idle(page)  # inbox.js listens for keys once loaded
 
     page.keyboard.press("?")
     expect(page.get_by_role("dialog", name="Keyboard shortcuts")).to_be_visible()

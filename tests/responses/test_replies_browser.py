@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect
 from monitors.models import Source
 from monitors.polling import poll_source_now
 from responses.models import Case, ReplyDraft
+from tests.browser import wait_for_htmx_idle
 from tests.responses.test_followups import serve_reviews
 from tests.responses.test_inbox_browser import log_in
 from tests.responses.test_replies import configure
@@ -66,11 +67,13 @@ def test_staff_reply_is_toned_approved_posted_and_the_updated_review_resolves_th
         "privately. — The Acme Lamps team"
     )
     humble = editor.input_value()
+    wait_for_htmx_idle(page)
     editor.fill(humble + DEFENSIVE)
     warning = page.locator('[data-finding="defensive_phrase"]')
     expect(warning).to_contain_text("actually")
     expect(warning).to_contain_text("Why it matters")
     expect(page.locator("[data-tone-score]")).to_contain_text("fix the problems below")
+    wait_for_htmx_idle(page)
     editor.fill(humble)
     expect(warning).to_have_count(0)
     expect(page.locator("[data-tone-score]")).to_contain_text("100/100")
