@@ -21,21 +21,26 @@ from monitors.models import HostState, Source
 
 HOST_LEASE = timedelta(minutes=3)  # longer than a poll's hard time limit
 CLAIM_BATCH = 200
+DISPATCH_PERIOD = timedelta(minutes=1)  # how often beat runs dispatch_due_sources
 
 
 def host_gap() -> timedelta:
     return timedelta(seconds=settings.RW_HOST_MIN_GAP_SECONDS)
 
 
-def claim_due_sources(now: datetime, limit: int = CLAIM_BATCH) -> list[int]:
-    """IDs of sources to poll now, each already moved to its next poll time.
+def claim_due_sources(now: datetime, limit: int = CLAIM_BATCH) -> list[tuple[int, float]]:
+    """(source id, delay in seconds) for each source to poll in the next dispatch period, each
+    already moved to its next poll time.
 
-    At most one source per host, and only hosts that are free now; the poll itself takes the
-    host's lease (so a manual poll and a scheduled one also never overlap on a host).
+    Only hosts that are free now; sources of one host are spaced by the host's minimum gap, as
+    many as fit in one dispatch period. The poll itself takes the host's lease, so a poll that
+    finds its host still busy moves itself to when the host frees.
     """
     from monitors.polling import jittered
 
-    claimed: list[int] = []
+    claimed: list[tuple[int, float]] = []
+    gap = host_gap().total_seconds()
+    per_host = max(1, int(DISPATCH_PERIOD.total_seconds() // max(gap, 1)))
     with transaction.atomic():
         due = list(
             Source.objects.select_for_update(skip_locked=True)
@@ -51,14 +56,15 @@ def claim_due_sources(now: datetime, limit: int = CLAIM_BATCH) -> list[int]:
             .filter(Q(busy_until__isnull=True) | Q(busy_until__lt=now))
             .values_list("host", flat=True)
         )
-        taken: set[str] = set()
+        queued: dict[str, int] = {}
         for source in due:
-            if source.host in taken or source.host not in free:
+            position = queued.get(source.host, 0)
+            if source.host not in free or position >= per_host:
                 continue
-            taken.add(source.host)
+            queued[source.host] = position + 1
             source.next_poll_at = now + jittered(source.poll_interval)
             source.save(update_fields=["next_poll_at"])
-            claimed.append(source.pk)
+            claimed.append((source.pk, position * gap))
     return claimed
 
 

@@ -21,8 +21,10 @@ MAX_TRIES = 5
 def dispatch_due_sources() -> int:
     """Beat runs this every minute: claim due sources and enqueue one poll for each."""
     claimed = scheduling.claim_due_sources(timezone.now())
-    for source_id in claimed:
-        transaction.on_commit(lambda sid=source_id: poll_source.delay(sid))
+    for source_id, delay in claimed:
+        transaction.on_commit(
+            lambda sid=source_id, wait=delay: poll_source.apply_async((sid,), countdown=wait)
+        )
     if claimed:
         log.info("dispatched %d source polls", len(claimed))
     return len(claimed)

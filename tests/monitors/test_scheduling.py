@@ -1,4 +1,5 @@
-"""The dispatcher claims each due source once, one per host at a time, with a gap per host."""
+"""The dispatcher claims each due source once, spaces a host's polls by its gap, and skips a
+host that is busy or was asked to wait."""
 
 from __future__ import annotations
 
@@ -20,21 +21,25 @@ def make(name: str, host: str, **fields) -> Source:
 
 
 @pytest.mark.django_db
-def test_claim_moves_next_poll_forward_with_jitter_and_takes_one_source_per_host(settings):
+def test_claim_moves_next_poll_forward_with_jitter_and_spaces_one_hosts_polls_by_the_gap(
+    settings,
+):
     settings.RW_HOST_MIN_GAP_SECONDS = 30
-    a1, a2, b = make("a1", "a.example"), make("a2", "a.example"), make("b", "b.example")
+    a1, a2, a3 = (make(f"a{i}", "a.example") for i in (1, 2, 3))
+    b = make("b", "b.example")
     make("off", "c.example", enabled=False)
     now = timezone.now()
-    claimed = claim_due_sources(now)
-    assert len(claimed) == 2 and b.pk in claimed and (a1.pk in claimed) != (a2.pk in claimed)
+    claimed = dict(claim_due_sources(now))
+    # One dispatch period (60 s) holds two polls of a.example 30 s apart; the third waits.
+    assert sorted(claimed.values()) == [0, 0, 30] and claimed[b.pk] == 0
+    assert {a1.pk, a2.pk, a3.pk} - set(claimed) == {a3.pk}
     for source in Source.objects.filter(pk__in=claimed):
         assert timedelta(minutes=13.4) < source.next_poll_at - now < timedelta(minutes=16.6)
-    assert claim_host("a.example", now)  # the poll of a.example holds the host's lease
-    assert claim_due_sources(now) == []  # so its other source waits; nothing else is due
+    assert claim_host("a.example", now)  # a poll of a.example holds the host's lease
+    assert claim_due_sources(now) == []  # so a3 waits; nothing else is due
     release_host("a.example", now)
     assert claim_due_sources(now + timedelta(seconds=10)) == []  # the minimum gap holds
-    second = claim_due_sources(now + timedelta(seconds=31))
-    assert second == [a2.pk if a1.pk in claimed else a1.pk]
+    assert claim_due_sources(now + timedelta(seconds=31)) == [(a3.pk, 0)]
 
 
 @pytest.mark.django_db
@@ -44,7 +49,7 @@ def test_host_delayed_by_retry_after_is_not_claimed_until_then():
         host="slow.example", next_allowed_at=timezone.now() + timedelta(hours=1)
     )
     assert claim_due_sources(timezone.now()) == []
-    assert claim_due_sources(timezone.now() + timedelta(hours=1, seconds=1)) == [source.pk]
+    assert claim_due_sources(timezone.now() + timedelta(hours=1, seconds=1)) == [(source.pk, 0)]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -70,6 +75,6 @@ def test_two_dispatchers_at_once_never_claim_the_same_source():
         thread.start()
     for thread in threads:
         thread.join()
-    first, second = results
-    assert not set(first) & set(second)
+    first, second = ({pk for pk, _ in claimed} for claimed in results)
+    assert not first & second
     assert len(first) + len(second) == 40
