@@ -22,6 +22,8 @@ from monitors.models import HostState, Source
 HOST_LEASE = timedelta(minutes=3)  # longer than a poll's hard time limit
 CLAIM_BATCH = 200
 DISPATCH_PERIOD = timedelta(minutes=1)  # how often beat runs dispatch_due_sources
+# A typical poll's duration: the gap counts from the end of one request to the next.
+POLL_ALLOWANCE_SECONDS = 5.0
 
 
 def host_gap() -> timedelta:
@@ -32,15 +34,15 @@ def claim_due_sources(now: datetime, limit: int = CLAIM_BATCH) -> list[tuple[int
     """(source id, delay in seconds) for each source to poll in the next dispatch period, each
     already moved to its next poll time.
 
-    Only hosts that are free now; sources of one host are spaced by the host's minimum gap, as
-    many as fit in one dispatch period. The poll itself takes the host's lease, so a poll that
+    Only hosts that are free now; sources of one host are spaced by the host's minimum gap plus
+    a typical poll's duration, as many as fit in one dispatch period. The poll itself takes the host's lease, so a poll that
     finds its host still busy moves itself to when the host frees.
     """
     from monitors.polling import jittered
 
     claimed: list[tuple[int, float]] = []
-    gap = host_gap().total_seconds()
-    per_host = max(1, int(DISPATCH_PERIOD.total_seconds() // max(gap, 1)))
+    spacing = host_gap().total_seconds() + POLL_ALLOWANCE_SECONDS
+    per_host = max(1, int(DISPATCH_PERIOD.total_seconds() // spacing))
     with transaction.atomic():
         due = list(
             Source.objects.select_for_update(skip_locked=True)
@@ -64,7 +66,7 @@ def claim_due_sources(now: datetime, limit: int = CLAIM_BATCH) -> list[tuple[int
             queued[source.host] = position + 1
             source.next_poll_at = now + jittered(source.poll_interval)
             source.save(update_fields=["next_poll_at"])
-            claimed.append((source.pk, position * gap))
+            claimed.append((source.pk, position * spacing))
     return claimed
 
 
