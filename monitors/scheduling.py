@@ -35,8 +35,8 @@ def claim_due_sources(now: datetime, limit: int = CLAIM_BATCH) -> list[tuple[int
     already moved to its next poll time.
 
     Only hosts that are free now; sources of one host are spaced by the host's minimum gap plus
-    a typical poll's duration, as many as fit in one dispatch period. The poll itself takes the host's lease, so a poll that
-    finds its host still busy moves itself to when the host frees.
+    a typical poll's duration, as many as fit in one dispatch period. The poll itself takes the
+    host's lease, so a poll that finds its host still busy moves itself to when the host frees.
     """
     from monitors.polling import jittered
 
