@@ -24,6 +24,7 @@ from monitors.parsers.base import ParseError
 from monitors.polling import RobotsDisallowed
 from monitors.preview import Preview, preview
 from monitors.tasks import poll_source
+from reviewwatch.queue import BROKER_DOWN, enqueue
 from reviewwatch.roles import owner_required
 
 POLL_LOG_ROWS = 50
@@ -262,8 +263,10 @@ def source_resume(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def source_poll_now(request: HttpRequest, pk: int) -> HttpResponse:
     source = get_object_or_404(Source, pk=pk)
-    transaction.on_commit(lambda: poll_source.delay(source.pk))
-    messages.success(request, "Polling now. Reload this page in a moment to see the result.")
+    if enqueue(poll_source, source.pk):
+        messages.success(request, "Polling now. Reload this page in a moment to see the result.")
+    else:
+        messages.error(request, BROKER_DOWN)
     return redirect("source_detail", pk)
 
 

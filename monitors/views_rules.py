@@ -4,7 +4,6 @@ classifying every mention again with progress, and the blocked authors."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,6 +15,7 @@ from monitors.ingest import owner_rules
 from monitors.models import BlockedAuthor, ClassificationRules, ReclassifyJob
 from monitors.reclassify import start_reclassify
 from monitors.tasks import reclassify_mentions
+from reviewwatch.queue import BROKER_DOWN, enqueue
 from reviewwatch.roles import owner_required
 
 
@@ -66,9 +66,11 @@ def reclassify_start(request: HttpRequest) -> HttpResponse:
     job = start_reclassify()
     if already_running:
         messages.info(request, "Mentions are already being classified again; see below.")
-    else:
-        transaction.on_commit(lambda: reclassify_mentions.delay(job.pk))
+    elif enqueue(reclassify_mentions, job.pk):
         messages.success(request, f"Classifying all {job.total} mentions again.")
+    else:
+        job.delete()  # never started: do not leave a job that looks stuck
+        messages.error(request, BROKER_DOWN)
     return back_to("reclassify")
 
 

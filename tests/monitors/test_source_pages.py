@@ -321,13 +321,10 @@ def test_delete_of_a_source_whose_mention_has_a_case_explains_instead_of_failing
     assert Source.objects.filter(pk=source.pk).exists()
 
 
-def test_poll_now_enqueues_one_poll_task_on_commit(
-    owner_client, source, django_capture_on_commit_callbacks
-):
+def test_poll_now_enqueues_one_poll_task(owner_client, source):
     broker = redis.Redis.from_url(django_settings.CELERY_BROKER_URL)
     broker.delete("celery")
-    with django_capture_on_commit_callbacks(execute=True):
-        response = owner_client.post(reverse("source_poll_now", args=[source.pk]), follow=True)
+    response = owner_client.post(reverse("source_poll_now", args=[source.pk]), follow=True)
     queued = [json.loads(raw) for raw in broker.lrange("celery", 0, -1)]
     broker.delete("celery")
     assert "Polling now" in response.content.decode()
