@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 
@@ -34,6 +34,7 @@ from monitors.parsers.base import ReviewRecord
 from monitors.signals import mention_created, mention_revised, negative_mention
 
 REVISED_FIELDS = ("title", "text", "rating")
+MAX_EXTERNAL_ID = Mention._meta.get_field("external_id").max_length
 log = logging.getLogger(__name__)
 
 
@@ -77,13 +78,21 @@ def classified_fields(verdict: Classification) -> dict:
     }
 
 
+def stored_id(external_id: str) -> str:
+    """The id as the database keeps it: ids too long for the column become a stable hash."""
+    if len(external_id) <= MAX_EXTERNAL_ID:
+        return external_id
+    return "sha256:" + hashlib.sha256(external_id.encode()).hexdigest()
+
+
 def _unique_records(records: list[ReviewRecord]) -> list[ReviewRecord]:
     seen: set[str] = set()
     unique = []
     for record in records:
-        if record.external_id and record.external_id not in seen:
-            seen.add(record.external_id)
-            unique.append(record)
+        key = stored_id(record.external_id)
+        if key and key not in seen:
+            seen.add(key)
+            unique.append(replace(record, external_id=key))
     return unique
 
 
@@ -157,7 +166,7 @@ def _new_mention(
     verdict = classify_mention(record.title, record.text, record.rating, rules)
     return Mention(
         source=source,
-        external_id=record.external_id[:1000],
+        external_id=record.external_id,
         url=record.url[:2000],
         author=record.author[:300],
         title=record.title[:1000],

@@ -101,3 +101,12 @@ def test_failing_receiver_leaves_only_its_mention_pending_for_the_next_poll(
     assert announce_pending_negatives(source) == 0
     mention.refresh_from_db()
     assert mention.negative_announced_at is not None and announced[-1] == mention.pk
+
+
+def test_an_id_too_long_for_the_column_is_stored_as_a_stable_hash_and_edits_still_match(source):
+    long_id = "https://r.example/review?" + "x" * 2000
+    ingest(source, [record(long_id, "Fine", "4")], poll_of(source))
+    ingest(source, [record(long_id, "Broke after a day", "1")], poll_of(source))
+    mention = Mention.objects.get()
+    assert mention.external_id.startswith("sha256:") and mention.rating == 1
+    assert mention.revisions.count() == 1
