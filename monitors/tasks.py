@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import logging
 import random
+from datetime import timedelta
 
 from celery import shared_task
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from monitors import scheduling
+from monitors.models import PollLog
 from monitors.polling import poll_source_now
 from monitors.reclassify import reclassify_chunk
 
@@ -61,3 +64,11 @@ def reclassify_mentions(job_id: int) -> None:
     """Classify every mention again with the owner's current rules, chunk by chunk."""
     while reclassify_chunk(job_id):
         pass
+
+
+@shared_task(name="monitors.tasks.prune_poll_logs", ignore_result=True)
+def prune_poll_logs() -> int:
+    """Beat runs this daily: poll logs older than RW_POLL_LOG_DAYS go (the page shows 50)."""
+    cutoff = timezone.now() - timedelta(days=settings.RW_POLL_LOG_DAYS)
+    deleted, _ = PollLog.objects.filter(started_at__lt=cutoff).delete()
+    return deleted

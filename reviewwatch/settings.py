@@ -249,6 +249,7 @@ CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "reviewwatch.heartbeat", "schedule": 60.0},
     "dispatch-due-sources": {"task": "monitors.tasks.dispatch_due_sources", "schedule": 60.0},
     "send-due-digests": {"task": "responses.tasks.send_due_digests", "schedule": 60.0},
+    "prune-poll-logs": {"task": "monitors.tasks.prune_poll_logs", "schedule": 24 * 3600.0},
 }
 CELERY_TASK_ALWAYS_EAGER = envbool("CELERY_TASK_ALWAYS_EAGER", False)
 
@@ -263,5 +264,7 @@ LOGGING = {
 
 # Sources may point at private or loopback addresses only when this is set (tests, the demo).
 RW_ALLOW_PRIVATE_SOURCES = envbool("RW_ALLOW_PRIVATE_SOURCES", False)
+# How long each poll attempt's log row is kept.
+RW_POLL_LOG_DAYS = envint("RW_POLL_LOG_DAYS", 90, minimum=1)
 # Politeness: the minimum time between two requests to the same host, across all workers.
 RW_HOST_MIN_GAP_SECONDS = envint("RW_HOST_MIN_GAP_SECONDS", 10, minimum=0)

@@ -242,3 +242,15 @@ def test_owner_edit_during_a_poll_is_not_overwritten(httpserver):
     assert poll_source_now(source.pk).status == "ok"
     source.refresh_from_db()
     assert source.name == "Renamed by owner" and source.last_success_at is not None
+
+
+def test_old_poll_logs_are_pruned_and_recent_ones_kept(settings):
+    from monitors.tasks import prune_poll_logs
+
+    settings.RW_POLL_LOG_DAYS = 90
+    source = Source.objects.create(name="Feed", url="https://feeds.example/a")
+    old = PollLog.objects.create(source=source, started_at=timezone.now() - timedelta(days=91))
+    recent = PollLog.objects.create(source=source, started_at=timezone.now() - timedelta(days=89))
+    assert prune_poll_logs() == 1
+    assert list(PollLog.objects.values_list("pk", flat=True)) == [recent.pk]
+    assert not PollLog.objects.filter(pk=old.pk).exists()
