@@ -300,8 +300,16 @@ def find_complaint(sentence: str, sentence_is_positive: bool) -> ComplaintHit | 
     return ComplaintHit(term, severe=False, contextual=True) if term else None
 
 
+# Words VADER scores as praise that reviewers mostly use as intensifiers: "truly awful" and
+# "pretty bad" are complaints, but VADER adds +1.9 / +2.2 for the first word and calls them
+# neutral. Before another word they become "very", which VADER treats as a booster.
+INTENSIFIER_BEFORE_WORD = re.compile(r"\b(?:truly|pretty|super|seriously)\s+(?=[^\W\d_])", re.I)
+
+
 def plain_praise(text: str) -> str:
-    """Rewrite praise idioms VADER scores as negative ("couldn't be happier") plainly."""
+    """Rewrite what VADER misreads: praise idioms it scores as negative ("couldn't be happier")
+    and intensifiers it scores as praise ("truly awful")."""
+    text = normalise_apostrophes(text)
     for idiom, plain in PRAISE_IDIOMS:
-        text = re.sub(idiom, plain, normalise_apostrophes(text), flags=re.IGNORECASE)
-    return text
+        text = re.sub(idiom, plain, text, flags=re.IGNORECASE)
+    return INTENSIFIER_BEFORE_WORD.sub("very ", text)

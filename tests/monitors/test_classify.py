@@ -48,6 +48,10 @@ CLASSIFICATION_TABLE = [
     ),
     ("not good", None, "negative", "text scores −0.34 overall"),
     ("not bad", None, "positive", "text scores +0.43"),
+    # VADER counts "truly" and "pretty" as praise; before another word they intensify it.
+    ("Truly awful.", None, "negative", "text scores −0.51 overall"),
+    ("Pretty bad experience overall.", None, "negative", "text scores"),
+    ("Pretty good lamp.", None, "positive", "text scores"),
     ("No crashes at all, works great.", None, "positive", "text scores"),
     ("Never had a problem with them.", None, "positive", "text scores"),
     ("I couldn't be happier with the new app.", None, "positive", "text scores"),
