@@ -212,13 +212,6 @@ def _field_updates(case: Case, change: Change, now: datetime) -> tuple[dict, lis
     return values, events
 
 
-def mark_responded(case: Case, at: datetime | None = None) -> None:
-    """Record the first public answer (for the replies feature); later answers change nothing."""
-    Case.objects.filter(pk=case.pk, responded=False).update(
-        responded=True, first_responded_at=at or timezone.now(), version=F("version") + 1
-    )
-
-
 def merge_case(case_id: int, seen_version: int, into: Case, actor) -> Case:
     """Close a duplicate case into another; its mention shows as related on the other case."""
     if into.pk == case_id or into.merged_into_id == case_id:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import string
 from dataclasses import dataclass
-from datetime import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -18,7 +17,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from monitors.models import Label
-from responses.cases import Change, change_case, mark_responded
+from responses.cases import Change, change_case
 from responses.models import (
     Case,
     Remedy,
@@ -292,17 +291,15 @@ def return_for_changes(draft: ReplyDraft, user, comment: str) -> ReplyDraft:
 # --- Posting record --------------------------------------------------------------------------
 
 
-def mark_posted(
-    draft: ReplyDraft, user, seen_version: int, url: str = "", at: datetime | None = None
-) -> Case:
-    """Record that the approved reply was posted by hand; the case then awaits the customer.
+def mark_posted(draft: ReplyDraft, user, seen_version: int, url: str = "") -> Case:
+    """Record that the approved reply was posted by hand; the case then awaits the customer,
+    which also sets its first-response time (change_case does that for answered statuses).
     Raises StaleCase (nothing recorded) when the case changed since `seen_version`."""
     if draft.state != ReplyDraft.State.APPROVED:
         raise ReplyError("Only an approved reply can be marked as posted.")
-    at = at or timezone.now()
+    at = timezone.now()
     with transaction.atomic():
         case = change_case(draft.case_id, seen_version, user, Change(status=Case.Status.AWAITING))
-        mark_responded(case, at)
         ReplyDecision.objects.create(
             draft=draft, version=draft.approved_version, kind=ReplyDecision.Kind.POSTED, actor=user
         )
