@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from monitors import scheduling
-from monitors.fetch import FetchError, FetchResult, fetch
+from monitors.fetch import USER_AGENT, FetchError, FetchResult, fetch
 from monitors.ingest import IngestCounts, ingest
 from monitors.models import PollLog, RatingSnapshot, Source
 from monitors.parsers import parser_for
@@ -85,8 +85,6 @@ ROBOTS = RobotsCache(_robots_text)
 
 
 def check_robots(url: str) -> None:
-    from monitors.fetch import USER_AGENT
-
     if not ROBOTS.allowed(url, USER_AGENT):
         raise RobotsDisallowed("robots.txt of this site asks robots not to read this page.")
 
