@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from requests.utils import requote_uri
+
 from monitors.netguard import UnsafeURL, check_url_shape
 from monitors.parsers.base import ReviewRecord
 
@@ -26,14 +28,17 @@ def storable_text(value: str) -> str:
 
 
 def web_link(url: str) -> str:
-    """The address if it is a plain http(s) link that fits the column, else ""."""
-    if not url or len(url) > MAX_URL_CHARS:
-        return ""
+    """The address if it is a plain http(s) link that fits the column, else "".
+
+    Spaces and other characters a URL may not hold raw are percent-encoded first, as a browser
+    would, so an untidy but real link is kept.
+    """
     try:
+        url = requote_uri(url.strip())
         check_url_shape(url)
     except (UnsafeURL, ValueError):
         return ""
-    return url
+    return url if len(url) <= MAX_URL_CHARS else ""
 
 
 def storable(record: ReviewRecord) -> ReviewRecord:
@@ -41,7 +46,7 @@ def storable(record: ReviewRecord) -> ReviewRecord:
     return replace(
         record,
         external_id=storable_text(record.external_id),
-        url=web_link(storable_text(record.url).strip()),
+        url=web_link(storable_text(record.url)),
         author=storable_text(record.author)[:MAX_AUTHOR_CHARS],
         title=storable_text(record.title)[:MAX_TITLE_CHARS],
         text=storable_text(record.text),
