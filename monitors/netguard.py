@@ -281,13 +281,19 @@ class GuardedAdapter(HTTPAdapter):
         """Shut down every connection this adapter opened, from any thread.
 
         A read blocked on one of them returns at once, so a caller can enforce a deadline
-        that per-read socket timeouts cannot.
+        that per-read socket timeouts cannot. The file descriptor is shut down directly, so a
+        TLS socket's state is not touched from this thread.
         """
         for connection in list(self.opened):
             sock = getattr(connection, "sock", None)
-            if sock is not None:
-                with suppress(OSError):
-                    sock.shutdown(socket.SHUT_RDWR)
+            if sock is None:
+                continue
+            with suppress(OSError, ValueError):  # already closed
+                raw = socket.socket(fileno=sock.fileno())
+                try:
+                    raw.shutdown(socket.SHUT_RDWR)
+                finally:
+                    raw.detach()
 
     def init_poolmanager(
         self, connections: int, maxsize: int, block: bool = False, **pool_kwargs: Any

@@ -11,7 +11,7 @@ import json
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-MAX_ENTRIES = 500  # reviews read per document; the rest are left for no one (warned about)
+MAX_ENTRIES = 500  # entries read per document; the rest are ignored, with a warning
 MAX_FIELD_CHARS = 20_000  # characters of one raw field (title, author, text) that are read
 MAX_JSON_DEPTH = 64  # nesting of objects and arrays in one JSON document or JSON-LD block
 MAX_COUNT = 2_147_483_647  # the largest review count a database integer column holds
