@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from requests.utils import requote_uri
 
 from monitors.netguard import UnsafeURL, check_url_shape
-from monitors.parsers.base import ReviewRecord
+
+if TYPE_CHECKING:  # the models import this module: the parsers' libraries load only when used
+    from monitors.parsers.base import ReviewRecord
 
 MAX_URL_CHARS = 2000  # the Mention.url column
 MAX_AUTHOR_CHARS = 300  # the Mention.author column
