@@ -14,6 +14,8 @@ from monitors.storable import web_link
 class SourceAdminForm(forms.ModelForm):
     """The admin builds the Meta (model and fields); this adds the address check."""
 
+    url = forms.CharField(max_length=2000)  # judged by the netguard, as in the source form
+
     def clean_url(self) -> str:
         try:
             return validate_source_url(
@@ -24,6 +26,8 @@ class SourceAdminForm(forms.ModelForm):
 
 
 class MentionAdminForm(forms.ModelForm):
+    url = forms.CharField(max_length=2000, required=False)
+
     def clean_url(self) -> str:
         url = self.cleaned_data["url"].strip()
         if url and not web_link(url):

@@ -361,8 +361,8 @@ def test_server_dripping_header_bytes_is_cut_off_at_the_total_deadline(dripping_
 
 @pytest.mark.parametrize(
     "retry_after",
-    ["Fri, 31 Dec 9999 23:59:59 GMT", "99999999999999999999"],
-    ids=["year-9999-date", "20-digits"],
+    ["Fri, 31 Dec 9999 23:59:59 GMT", "99999999999999999999", "\u00b2"],
+    ids=["year-9999-date", "20-digits", "superscript-two"],
 )
 def test_retry_after_far_away_defers_the_host_for_a_day_at_most(httpserver, retry_after):
     httpserver.expect_request("/feed").respond_with_data(
