@@ -1,10 +1,46 @@
+"""The Django admin for monitors. Its forms hold to the app's rules: a source address passes
+the same SSRF check as the source form, a mention's link is http(s) and its HTML is sanitised."""
+
+from django import forms
+from django.conf import settings
 from django.contrib import admin
 
 from monitors import models
+from monitors.netguard import UnsafeURL, validate_source_url
+from monitors.sanitize import sanitize_html
+from monitors.storable import web_link
+
+
+class SourceAdminForm(forms.ModelForm):
+    """The admin builds the Meta (model and fields); this adds the address check."""
+
+    url = forms.CharField(max_length=2000)  # judged by the netguard, as in the source form
+
+    def clean_url(self) -> str:
+        try:
+            return validate_source_url(
+                self.cleaned_data["url"], allow_private=settings.RW_ALLOW_PRIVATE_SOURCES
+            )
+        except UnsafeURL as error:
+            raise forms.ValidationError(str(error)) from None
+
+
+class MentionAdminForm(forms.ModelForm):
+    url = forms.CharField(max_length=2000, required=False)
+
+    def clean_url(self) -> str:
+        url = self.cleaned_data["url"].strip()
+        if url and not web_link(url):
+            raise forms.ValidationError("Only http:// and https:// links can be stored.")
+        return url
+
+    def clean_html(self) -> str:
+        return sanitize_html(self.cleaned_data["html"])
 
 
 @admin.register(models.Source)
 class SourceAdmin(admin.ModelAdmin):
+    form = SourceAdminForm
     list_display = ("name", "kind", "subject", "enabled", "next_poll_at", "consecutive_failures")
     list_filter = ("kind", "subject", "enabled")
     search_fields = ("name", "url")
@@ -12,6 +48,7 @@ class SourceAdmin(admin.ModelAdmin):
 
 @admin.register(models.Mention)
 class MentionAdmin(admin.ModelAdmin):
+    form = MentionAdminForm
     list_display = ("__str__", "source", "author", "rating", "label", "first_seen_at")
     list_filter = ("label", "subject", "source")
     search_fields = ("title", "text", "author")

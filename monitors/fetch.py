@@ -1,12 +1,15 @@
 """Fetch one source URL politely and defensively; report failures as FetchError.
 
 The polling layer decides about retries, backoff and pausing from ``FetchError.kind``,
-``.transient`` and ``.retry_after``; this module only fetches and classifies.
+``.status`` and ``.retry_after``; this module only fetches and classifies. One deadline covers
+the whole fetch, every redirect hop and every header and body byte included.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
+import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -45,9 +48,10 @@ FetchErrorKind = Literal[
     "bad_url",
     "http_status",
 ]
-TRANSIENT_KINDS: frozenset[str] = frozenset({"timeout", "connection", "empty"})
 RETRY_AFTER_STATUSES = frozenset({429, 503})
+MAX_RETRY_AFTER = 24 * 60 * 60.0  # seconds; a site asking for longer is waited on for a day
 READ_CHUNK_BYTES = 64 * 1024
+_DELTA_SECONDS = re.compile(r"[0-9]+")
 
 
 def _user_agent() -> str:
@@ -77,9 +81,6 @@ class FetchError(Exception):
         self.message = message
         self.status = status
         self.retry_after = retry_after
-        self.transient = kind in TRANSIENT_KINDS or (
-            status is not None and (status >= 500 or status == 429)
-        )
 
 
 @dataclass
@@ -92,21 +93,23 @@ class FetchResult:
     last_modified: str
     not_modified: bool
     content_hash: str  # sha256 hex of body; "" when not_modified
-    elapsed: float  # seconds, all hops included
 
 
 def parse_retry_after(value: str) -> float | None:
-    """Seconds to wait from a Retry-After value (delta-seconds or HTTP-date); None if unusable."""
+    """Seconds to wait from a Retry-After value (delta-seconds or HTTP-date); None if unusable.
+
+    At most MAX_RETRY_AFTER: a year-9999 date must not hold every source of the host forever.
+    """
     value = value.strip()
-    if value.isdigit():
-        return float(value)
+    if _DELTA_SECONDS.fullmatch(value):
+        return min(float(value), MAX_RETRY_AFTER)
     try:
         when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+    return min(max(0.0, (when - datetime.now(UTC)).total_seconds()), MAX_RETRY_AFTER)
 
 
 def _status_message(status: int, reason: str) -> str:
@@ -228,7 +231,6 @@ def _result(
     *,
     etag: str,
     last_modified: str,
-    started: float,
 ) -> FetchResult:
     not_modified = response.status_code == 304
     return FetchResult(
@@ -240,7 +242,6 @@ def _result(
         last_modified=response.headers.get("Last-Modified", last_modified if not_modified else ""),
         not_modified=not_modified,
         content_hash="" if not_modified else hashlib.sha256(body).hexdigest(),
-        elapsed=time.monotonic() - started,
     )
 
 
@@ -279,9 +280,7 @@ def _follow(
                 visited.add(url)
                 continue
             if status == 304:
-                return _result(
-                    response, b"", etag=etag, last_modified=last_modified, started=started
-                )
+                return _result(response, b"", etag=etag, last_modified=last_modified)
             if not 200 <= status < 300:
                 raise _http_status_error(response)
             body = _read_body(
@@ -289,7 +288,7 @@ def _follow(
             )
             if not body:
                 raise FetchError("empty", "The site sent an empty page.", status=status)
-            return _result(response, body, etag=etag, last_modified=last_modified, started=started)
+            return _result(response, body, etag=etag, last_modified=last_modified)
     raise FetchError("redirects", f"The site redirected more than {max_redirects} times.")
 
 
@@ -308,6 +307,7 @@ def fetch(
 
     ``etag`` / ``last_modified`` are sent verbatim as If-None-Match / If-Modified-Since.
     ``allow_private`` is True, False or a predicate over the IP address (see netguard).
+    ``total_timeout`` bounds the whole fetch: connecting, headers and body of every hop.
     Returns a FetchResult for 2xx and 304; raises FetchError for everything else.
     """
     started = time.monotonic()
@@ -316,6 +316,10 @@ def fetch(
         adapter = GuardedAdapter(allow_private)
         session.mount("http://", adapter)
         session.mount("https://", adapter)
+        # Timeouts of requests are per socket read: this one aborts a server dripping bytes.
+        watchdog = threading.Timer(total_timeout, adapter.abort)
+        watchdog.daemon = True
+        watchdog.start()
         try:
             return _follow(
                 session,
@@ -333,4 +337,8 @@ def fetch(
         except UnsafeURL as error:
             raise FetchError("bad_url", str(error)) from error
         except (requests.RequestException, HTTPError, OSError) as error:
+            if time.monotonic() >= started + total_timeout:
+                raise _timed_out(total_timeout) from error
             raise _network_error(error, total_timeout) from error
+        finally:
+            watchdog.cancel()

@@ -32,6 +32,7 @@ from monitors.models import (
 )
 from monitors.parsers.base import ReviewRecord
 from monitors.signals import mention_created, mention_revised, negative_mention
+from monitors.storable import storable
 
 REVISED_FIELDS = ("title", "text", "rating")
 MAX_EXTERNAL_ID = Mention._meta.get_field("external_id").max_length
@@ -86,9 +87,11 @@ def stored_id(external_id: str) -> str:
 
 
 def _unique_records(records: list[ReviewRecord]) -> list[ReviewRecord]:
+    """Each record once, as it may be stored (see monitors.storable): the one boundary where
+    text the database refuses and links that are not http(s) are removed."""
     seen: set[str] = set()
     unique = []
-    for record in records:
+    for record in map(storable, records):
         key = stored_id(record.external_id)
         if key and key not in seen:
             seen.add(key)

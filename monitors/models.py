@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models.functions import Upper
 from django.utils import timezone
 
+from monitors.storable import web_link
 from reviewwatch.models import SingletonModel
 
 MIN_POLL_MINUTES = 5
@@ -146,6 +147,11 @@ class Mention(models.Model):
     @property
     def stars(self) -> str:
         return stars(self.rating)
+
+    @property
+    def link(self) -> str:
+        """The review's address if it is an http(s) link, else "": what pages may link to."""
+        return web_link(self.url)
 
 
 class Revision(models.Model):

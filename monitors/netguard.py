@@ -20,9 +20,11 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Callable
+from contextlib import suppress
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_address
 from typing import Any
 from urllib.parse import SplitResult, urlsplit
+from weakref import WeakSet
 
 from requests.adapters import HTTPAdapter
 from urllib3 import PoolManager
@@ -178,9 +180,16 @@ class _GuardedConnectionMixin:
     source_address: tuple[str, int] | None
     socket_options: Any
 
-    def __init__(self, *args: Any, allow_private: AddressPolicy, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        allow_private: AddressPolicy,
+        opened: WeakSet[HTTPConnection],
+        **kwargs: Any,
+    ) -> None:
         self.allow_private = allow_private
         super().__init__(*args, **kwargs)
+        opened.add(self)  # type: ignore[arg-type]
 
     def _new_conn(self) -> socket.socket:
         try:
@@ -228,9 +237,16 @@ class GuardedHTTPSConnectionPool(HTTPSConnectionPool):
 class _GuardedPoolManager(PoolManager):
     """Hands the policy to every pool's connections (PoolManager keys reject unknown kwargs)."""
 
-    def __init__(self, *args: Any, allow_private: AddressPolicy, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        allow_private: AddressPolicy,
+        opened: WeakSet[HTTPConnection],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.allow_private = allow_private
+        self.opened = opened
         self.pool_classes_by_scheme = {
             "http": GuardedHTTPConnectionPool,
             "https": GuardedHTTPSConnectionPool,
@@ -245,6 +261,7 @@ class _GuardedPoolManager(PoolManager):
     ) -> HTTPConnectionPool:
         pool = super()._new_pool(scheme, host, port, request_context)
         pool.conn_kw["allow_private"] = self.allow_private
+        pool.conn_kw["opened"] = self.opened
         return pool
 
 
@@ -257,7 +274,26 @@ class GuardedAdapter(HTTPAdapter):
 
     def __init__(self, allow_private: AddressPolicy) -> None:
         self.allow_private = allow_private
+        self.opened: WeakSet[HTTPConnection] = WeakSet()
         super().__init__(max_retries=0)
+
+    def abort(self) -> None:
+        """Shut down every connection this adapter opened, from any thread.
+
+        A read blocked on one of them returns at once, so a caller can enforce a deadline
+        that per-read socket timeouts cannot. The file descriptor is shut down directly, so a
+        TLS socket's state is not touched from this thread.
+        """
+        for connection in list(self.opened):
+            sock = getattr(connection, "sock", None)
+            if sock is None:
+                continue
+            with suppress(OSError, ValueError):  # already closed
+                raw = socket.socket(fileno=sock.fileno())
+                try:
+                    raw.shutdown(socket.SHUT_RDWR)
+                finally:
+                    raw.detach()
 
     def init_poolmanager(
         self, connections: int, maxsize: int, block: bool = False, **pool_kwargs: Any
@@ -267,5 +303,6 @@ class GuardedAdapter(HTTPAdapter):
             maxsize=maxsize,
             block=block,
             allow_private=self.allow_private,
+            opened=self.opened,
             **pool_kwargs,
         )

@@ -26,6 +26,7 @@ from monitors.parsers import parser_for
 from monitors.parsers.base import ParseError, ParseResult
 from monitors.robots import RobotsCache
 from monitors.signals import source_paused
+from monitors.storable import storable_text
 
 logger = logging.getLogger(__name__)
 MAX_BACKOFF = timedelta(hours=24)
@@ -184,7 +185,7 @@ def _poll(source: Source, log: PollLog, now: datetime, retry_in: float | None) -
     log.new_count, log.updated_count = counts.new, counts.updated
     log.unchanged_count = counts.unchanged + counts.tombstoned
     if parsed.warnings:
-        log.error = "; ".join(parsed.warnings)[:1000]
+        log.error = storable_text("; ".join(parsed.warnings))[:1000]
     if parsed.aggregate:
         record_rating_snapshot(source, parsed.aggregate.rating, parsed.aggregate.count, now)
     source.content_hash = result.content_hash
@@ -219,7 +220,9 @@ def _fetch_failed(
         until = now + timedelta(seconds=delay)
         scheduling.delay_host(source.host, until)
         source.next_poll_at = max(until, now + jittered(source.poll_interval))
-        source.last_error = f"{error.message} Waiting until {until:%H:%M} UTC as the site asked."
+        source.last_error = (
+            f"{error.message} Waiting until {until:%Y-%m-%d %H:%M} UTC as the site asked."
+        )
         log.outcome, log.error = "deferred", source.last_error[:1000]
         return Outcome("deferred", log)
     if error.status == 410:
@@ -232,6 +235,7 @@ def _fetch_failed(
 
 
 def _failed(source: Source, log: PollLog, now: datetime, message: str) -> Outcome:
+    message = storable_text(message)  # it may quote the document
     source.consecutive_failures += 1
     source.last_error = message[:1000]
     log.outcome, log.error = "failed", message[:1000]

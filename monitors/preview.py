@@ -11,6 +11,7 @@ from monitors.ingest import classify_mention, owner_rules
 from monitors.netguard import validate_source_url
 from monitors.parsers.base import ParseResult, ReviewRecord
 from monitors.polling import allow_private, check_robots, fetch_url, parse_body
+from monitors.storable import storable
 
 
 @dataclass
@@ -48,7 +49,7 @@ def preview(url: str, kind: str) -> Preview:
     parsed = parse_body(kind, fetch_url(url))
     rules = owner_rules()
     items = []
-    for record in parsed.records:
+    for record in map(storable, parsed.records):  # as ingest would store it
         verdict = classify_mention(record.title, record.text, record.rating, rules)
         items.append(PreviewItem(record, verdict.label, verdict.reason))
     return Preview(items, parsed)

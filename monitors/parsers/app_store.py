@@ -7,17 +7,18 @@ an im:rating are reviews.
 
 from __future__ import annotations
 
-import json
+import io
 import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import feedparser
 
 from monitors.parsers.base import ParseError, ParseResult, ReviewRecord
+from monitors.parsers.limits import ENTRY_ERRORS, MAX_ENTRIES, clip, load_json, parse_decimal
 from monitors.sanitize import html_to_text, sanitize_html, text_to_html
 
 FEED_URL = (
@@ -86,43 +87,72 @@ def _label(entry: Mapping[str, Any], *path: str) -> str:
     return label.strip() if isinstance(label, str) else ""
 
 
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
 def _parse_json(body: bytes) -> ParseResult:
     try:
-        document = json.loads(body)
-    except ValueError as error:  # includes UnicodeDecodeError
+        document = load_json(body)
+    except ValueError as error:  # includes UnicodeDecodeError and too deep nesting
         raise ParseError(f"App Store feed is not valid JSON: {error}") from error
     feed = document.get("feed") if isinstance(document, dict) else None
     if not isinstance(feed, dict):
         raise ParseError("JSON has no 'feed' object: not an App Store customer-reviews feed")
     entries = feed.get("entry", [])
+    entries = entries if isinstance(entries, list) else [entries]
     result = ParseResult()
-    for entry in entries if isinstance(entries, list) else [entries]:
+    for number, entry in enumerate(_capped(entries, result), start=1):
         if not isinstance(entry, dict) or not _label(entry, "im:rating"):
             continue  # the app's own metadata entry
-        content = entry.get("content") if isinstance(entry.get("content"), dict) else {}
-        content_type = (content.get("attributes") or {}).get("type", "text")
-        link = entry.get("link")
-        link = link[0] if isinstance(link, list) and link else link
-        _append_review(
-            result,
-            review_id=_label(entry, "id"),
-            rating=_label(entry, "im:rating"),
-            author=_label(entry, "author", "name"),
-            title=_label(entry, "title"),
-            content=_label(entry, "content"),
-            content_is_html=content_type == "html",
-            updated=_label(entry, "updated"),
-            link=((link or {}).get("attributes") or {}).get("href", ""),
-        )
+        try:
+            _append_json_review(result, entry)
+        except ENTRY_ERRORS as error:
+            result.warnings.append(f"skipped entry {number}: {type(error).__name__}: {error}")
     return result
+
+
+def _append_json_review(result: ParseResult, entry: Mapping[str, Any]) -> None:
+    content_type = _mapping(_mapping(entry.get("content")).get("attributes")).get("type")
+    link = entry.get("link")
+    link = link[0] if isinstance(link, list) and link else link
+    href = _mapping(_mapping(link).get("attributes")).get("href")
+    _append_review(
+        result,
+        review_id=_label(entry, "id"),
+        rating=_label(entry, "im:rating"),
+        author=_label(entry, "author", "name"),
+        title=_label(entry, "title"),
+        content=_label(entry, "content"),
+        content_is_html=content_type == "html",
+        updated=_label(entry, "updated"),
+        link=href if isinstance(href, str) else "",
+    )
+
+
+def _capped(entries: list[Any], result: ParseResult) -> list[Any]:
+    if len(entries) > MAX_ENTRIES:
+        result.warnings.append(
+            f"the feed has {len(entries):,} entries; only the first {MAX_ENTRIES} were read"
+        )
+    return entries[:MAX_ENTRIES]
 
 
 # --- Atom layout --------------------------------------------------------------------------------
 
 
 def _parse_atom(body: bytes, content_type: str) -> ParseResult:
+    """feedparser gets a stream: given bytes or a string it may open them as a file or a URL."""
     headers = {"content-type": content_type} if content_type else {}
-    feed = feedparser.parse(body, response_headers=headers)
+    try:
+        feed = feedparser.parse(
+            io.BytesIO(body),
+            response_headers=headers,
+            sanitize_html=False,  # monitors.sanitize does it
+            resolve_relative_uris=False,
+        )
+    except Exception as error:  # a third-party parser fed untrusted bytes: never crash a poll
+        raise ParseError(f"feed parser failed: {error!r}") from error
     if not feed.entries and not feed.feed.get("title"):
         reason = feed.get("bozo_exception", "no feed elements")
         raise ParseError(f"not an App Store customer-reviews feed: {reason}")
@@ -130,27 +160,32 @@ def _parse_atom(body: bytes, content_type: str) -> ParseResult:
     # A charset header contradicting the XML declaration is resolved by feedparser, not an error.
     if feed.bozo and not isinstance(feed.bozo_exception, feedparser.CharacterEncodingOverride):
         result.warnings.append(f"feed is not well-formed XML: {feed.bozo_exception}")
-    for entry in feed.entries:
+    for number, entry in enumerate(_capped(feed.entries, result), start=1):
         if not entry.get("im_rating"):
             continue  # the app's own metadata entry
-        contents = entry.get("content", [])
-        plain = next((c for c in contents if c.get("type") == "text/plain"), None)
-        chosen = plain or (contents[0] if contents else {"value": "", "type": "text/plain"})
-        related = next(
-            (link for link in entry.get("links", []) if link.get("rel") == "related"), {}
-        )
-        _append_review(
-            result,
-            review_id=entry.get("id", ""),
-            rating=entry.get("im_rating", ""),
-            author=entry.get("author", ""),
-            title=entry.get("title", ""),
-            content=chosen.get("value", ""),
-            content_is_html=chosen.get("type") != "text/plain",
-            updated=entry.get("updated", ""),
-            link=related.get("href", ""),
-        )
+        try:
+            _append_atom_review(result, entry)
+        except ENTRY_ERRORS as error:
+            result.warnings.append(f"skipped entry {number}: {type(error).__name__}: {error}")
     return result
+
+
+def _append_atom_review(result: ParseResult, entry: Mapping[str, Any]) -> None:
+    contents = entry.get("content", [])
+    plain = next((c for c in contents if c.get("type") == "text/plain"), None)
+    chosen = plain or (contents[0] if contents else {"value": "", "type": "text/plain"})
+    related = next((link for link in entry.get("links", []) if link.get("rel") == "related"), {})
+    _append_review(
+        result,
+        review_id=entry.get("id", ""),
+        rating=entry.get("im_rating", ""),
+        author=entry.get("author", ""),
+        title=entry.get("title", ""),
+        content=chosen.get("value", ""),
+        content_is_html=chosen.get("type") != "text/plain",
+        updated=entry.get("updated", ""),
+        link=related.get("href", ""),
+    )
 
 
 # --- shared -------------------------------------------------------------------------------------
@@ -171,6 +206,7 @@ def _append_review(
     if not review_id:
         result.warnings.append(f"skipped a review without id (title {title[:40]!r})")
         return
+    title, author, content = clip(title), clip(author), clip(content)
     if content_is_html:
         text, html = html_to_text(content), sanitize_html(content)
     else:
@@ -191,12 +227,9 @@ def _append_review(
 
 
 def _stars(label: str, review_id: str, warnings: list[str]) -> Decimal | None:
-    try:
-        stars = Decimal(label.strip())
-    except InvalidOperation:
-        stars = None
+    stars = parse_decimal(label)
     if stars is None or not LOWEST_STARS <= stars <= HIGHEST_STARS:
-        warnings.append(f"review {review_id}: ignored rating {label!r}, not 1 to 5 stars")
+        warnings.append(f"review {review_id}: ignored rating {label[:40]!r}, not 1 to 5 stars")
         return None
     return stars
 
@@ -205,6 +238,6 @@ def _utc(timestamp: str) -> datetime | None:
     """Apple writes ISO 8601 with an offset, e.g. 2021-04-12T05:23:03-07:00."""
     try:
         moment = datetime.fromisoformat(timestamp.strip())
-    except ValueError:
+        return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
+    except (ValueError, OverflowError):  # OverflowError: year 9999 with a negative offset
         return None
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)

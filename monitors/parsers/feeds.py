@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import io
-import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -19,6 +18,7 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 import feedparser
 
 from monitors.parsers.base import ParseError, ParseResult, ReviewRecord
+from monitors.parsers.limits import ENTRY_ERRORS, MAX_ENTRIES, clip, load_json
 from monitors.sanitize import html_to_text, sanitize_html, text_to_html
 
 JSON_FEED_VERSION_PREFIX = "https://jsonfeed.org/version/"
@@ -43,11 +43,12 @@ class _FeedEntry:
 def parse_feed(body: bytes, headers: Mapping[str, str], url: str) -> ParseResult:
     """Parse a fetched feed; raise ParseError when the body holds no feed at all."""
     content_type = _header(headers, "content-type").lower()
+    warnings: list[str] = []
     if _looks_like_json(body, content_type):
-        entries, warnings = _read_json_feed(body), []
+        entries = _read_json_feed(body, warnings)
     else:
-        entries, warnings = _read_xml_feed(body, headers)
-    records, skipped = _to_records(entries, url)
+        entries = _read_xml_feed(body, headers, warnings)
+    records, skipped = _to_records(entries, url, warnings)
     if skipped:
         warnings.append(f"entries skipped for having no id, link, title or text: {skipped}")
     return ParseResult(records=records, warnings=warnings)
@@ -85,7 +86,30 @@ def _looks_like_json(body: bytes, content_type: str) -> bool:
 # --- XML feeds (RSS 0.9x/1.0/2.0, Atom 0.3/1.0) via feedparser -----------------------------
 
 
-def _read_xml_feed(body: bytes, headers: Mapping[str, str]) -> tuple[list[_FeedEntry], list[str]]:
+def _capped(items: list[Any], warnings: list[str]) -> list[Any]:
+    if len(items) > MAX_ENTRIES:
+        warnings.append(
+            f"the feed has {len(items):,} entries; only the first {MAX_ENTRIES} were read"
+        )
+    return items[:MAX_ENTRIES]
+
+
+def _converted(
+    items: list[Any], convert: Callable[[Any], _FeedEntry], warnings: list[str]
+) -> list[_FeedEntry]:
+    """Each item read on its own: one malformed entry is skipped with a warning."""
+    entries = []
+    for number, item in enumerate(items, start=1):
+        try:
+            entries.append(convert(item))
+        except ENTRY_ERRORS as error:
+            warnings.append(f"skipped entry {number}: {type(error).__name__}: {error}")
+    return entries
+
+
+def _read_xml_feed(
+    body: bytes, headers: Mapping[str, str], warnings: list[str]
+) -> list[_FeedEntry]:
     try:
         parsed = feedparser.parse(
             io.BytesIO(body),
@@ -99,10 +123,11 @@ def _read_xml_feed(body: bytes, headers: Mapping[str, str]) -> tuple[list[_FeedE
     if not parsed.get("version") and not parsed.entries:
         reason = problem or "the document is empty"
         raise ParseError(f"not an RSS, Atom or JSON feed: {reason}")
+    if problem:
+        warnings.append(BOZO_WARNING_PREFIX + problem)
     feed_author = _feedparser_author(parsed.feed)
-    entries = [_from_feedparser_entry(entry, feed_author) for entry in parsed.entries]
-    warnings = [BOZO_WARNING_PREFIX + problem] if problem else []
-    return entries, warnings
+    items = _capped(parsed.entries, warnings)
+    return _converted(items, lambda entry: _from_feedparser_entry(entry, feed_author), warnings)
 
 
 def _from_feedparser_entry(entry: Mapping[str, Any], feed_author: str) -> _FeedEntry:
@@ -131,7 +156,7 @@ def _feedparser_body(entry: Mapping[str, Any]) -> tuple[str, str]:
 
 def _feedparser_author(node: Mapping[str, Any]) -> str:
     detail = node.get("author_detail") or {}
-    return html_to_text(str(detail.get("name") or node.get("author") or ""))
+    return html_to_text(clip(str(detail.get("name") or node.get("author") or "")))
 
 
 def _from_struct_time(value: Any) -> datetime | None:
@@ -147,9 +172,9 @@ def _from_struct_time(value: Any) -> datetime | None:
 # --- JSON Feed 1.0 / 1.1 ------------------------------------------------------------------
 
 
-def _read_json_feed(body: bytes) -> list[_FeedEntry]:
+def _read_json_feed(body: bytes, warnings: list[str]) -> list[_FeedEntry]:
     try:
-        document = json.loads(body)
+        document = load_json(body)
     except ValueError as error:
         raise ParseError(f"not a JSON Feed: invalid JSON ({error})") from error
     if not isinstance(document, dict) or not str(document.get("version", "")).startswith(
@@ -160,7 +185,8 @@ def _read_json_feed(body: bytes) -> list[_FeedEntry]:
     if not isinstance(items, list):
         raise ParseError("not a JSON Feed: 'items' is missing or not a list")
     feed_author = _json_feed_author(document)
-    return [_from_json_feed_item(item, feed_author) for item in items if isinstance(item, dict)]
+    items = _capped([item for item in items if isinstance(item, dict)], warnings)
+    return _converted(items, lambda item: _from_json_feed_item(item, feed_author), warnings)
 
 
 def _from_json_feed_item(item: Mapping[str, Any], feed_author: str) -> _FeedEntry:
@@ -202,46 +228,62 @@ def _from_rfc3339(value: Any) -> datetime | None:
         return None
     try:
         moment = datetime.fromisoformat(value.strip())
-    except ValueError:
+        return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
+    except (ValueError, OverflowError):  # OverflowError: year 9999 with a negative offset
         return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
 
 
 # --- records ------------------------------------------------------------------------------
 
 
-def _to_records(entries: list[_FeedEntry], feed_url: str) -> tuple[list[ReviewRecord], int]:
-    """Build records with feed-unique external ids; return them and the count of empty entries."""
+def _to_records(
+    entries: list[_FeedEntry], feed_url: str, warnings: list[str]
+) -> tuple[list[ReviewRecord], int]:
+    """Build records with feed-unique external ids; return them and the count of empty entries.
+
+    Raw fields are clipped to MAX_FIELD_CHARS first, so a 10 MB title costs no more than a long
+    one; an entry that still fails is skipped with a warning.
+    """
     records: list[ReviewRecord] = []
     used_ids: set[str] = set()
     skipped = 0
     for position, entry in enumerate(entries):
-        link = _absolute_web_url(unwrap_google_redirect(entry.link), feed_url)
-        title = html_to_text(entry.title)
-        if entry.body_is_plain_text:
-            text, html = " ".join(entry.body.split()), text_to_html(entry.body)
-        else:
-            base_url = link or feed_url
-            text, html = html_to_text(entry.body), sanitize_html(entry.body, base_url=base_url)
-        if not (entry.entry_id or link or title or text):
+        try:
+            record = _to_record(entry, feed_url)
+        except ENTRY_ERRORS as error:
+            warnings.append(f"skipped entry {position + 1}: {type(error).__name__}: {error}")
+            continue
+        if record is None:
             skipped += 1
             continue
-        external_id = _unique_id(entry.entry_id, link, title, text, position, used_ids)
-        used_ids.add(external_id)
-        records.append(
-            ReviewRecord(
-                external_id=external_id,
-                url=link,
-                author=entry.author,
-                title=title,
-                text=text,
-                html=html,
-                published_at=entry.published_at,
-            )
+        record.external_id = _unique_id(
+            record.external_id, record.url, record.title, record.text, position, used_ids
         )
+        used_ids.add(record.external_id)
+        records.append(record)
     return records, skipped
+
+
+def _to_record(entry: _FeedEntry, feed_url: str) -> ReviewRecord | None:
+    """The entry as a record (its own id or ""), or None when it has nothing to show."""
+    link = _absolute_web_url(unwrap_google_redirect(clip(entry.link)), feed_url)
+    title = html_to_text(clip(entry.title))
+    body = clip(entry.body)
+    if entry.body_is_plain_text:
+        text, html = " ".join(body.split()), text_to_html(body)
+    else:
+        text, html = html_to_text(body), sanitize_html(body, base_url=link or feed_url)
+    if not (entry.entry_id or link or title or text):
+        return None
+    return ReviewRecord(
+        external_id=clip(entry.entry_id),
+        url=link,
+        author=entry.author,
+        title=title,
+        text=text,
+        html=html,
+        published_at=entry.published_at,
+    )
 
 
 def _absolute_web_url(link: str, feed_url: str) -> str:

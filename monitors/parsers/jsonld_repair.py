@@ -4,7 +4,8 @@ Real pages ship JSON-LD that strict JSON rejects. Only repairs that cannot chang
 of valid data are made: JS comments outside strings are removed (and a comma they leave dangling
 before a closing brace or bracket), raw control characters inside strings are escaped, HTML
 comment or CDATA wrappers are dropped, and closing braces or brackets left over after one
-complete value are ignored. Anything else is reported as unrepairable.
+complete value are ignored. Anything else is reported as unrepairable, and so is a block
+nested deeper than MAX_JSON_DEPTH.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from __future__ import annotations
 import json
 import re
 from typing import Any
+
+from monitors.parsers.limits import MAX_JSON_DEPTH, TooDeep, check_depth, load_json
 
 _WRAPPER_START = re.compile(r"^\s*(?:<!--|<!\[CDATA\[)")
 _WRAPPER_END = re.compile(r"(?:-->|\]\]>)\s*$")
@@ -26,12 +29,17 @@ class JsonLdRepairError(ValueError):
 def load_jsonld(block: str) -> Any:
     """Parse one JSON-LD script block, repairing it if needed; raise JsonLdRepairError if not."""
     try:
-        return json.loads(block)
+        return load_json(block)
+    except TooDeep as error:
+        raise JsonLdRepairError(str(error)) from error
     except ValueError:
         pass
     repaired = _strip_wrappers(_repair(block))
     try:
         value, end = json.JSONDecoder().raw_decode(repaired)
+        check_depth(value)
+    except RecursionError:
+        raise JsonLdRepairError(f"JSON nested more than {MAX_JSON_DEPTH} levels deep") from None
     except ValueError as error:
         raise JsonLdRepairError(f"invalid JSON-LD even after repair: {error}") from error
     leftover = repaired[end:]

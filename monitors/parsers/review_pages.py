@@ -13,20 +13,26 @@ import hashlib
 import re
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from email.utils import parsedate_to_datetime
-from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urljoin
 
 import extruct
-import lxml.etree
 import lxml.html
-from bs4 import UnicodeDammit
-from extruct.xmldom import XmlDomHTMLParser
 
-from monitors.parsers.base import AggregateRatingRecord, ParseError, ParseResult, ReviewRecord
+from monitors.parsers.base import AggregateRatingRecord, ParseResult, ReviewRecord
+from monitors.parsers.html_document import parse_html_document
 from monitors.parsers.jsonld_repair import JsonLdRepairError, load_jsonld
+from monitors.parsers.limits import (
+    ENTRY_ERRORS,
+    MAX_ENTRIES,
+    TooDeep,
+    check_depth,
+    clip,
+    parse_count,
+    parse_decimal,
+)
 from monitors.sanitize import html_to_text, sanitize_html, text_to_html
 
 # Review and its schema.org subtypes (Recommendation is what "best of" guides use).
@@ -52,8 +58,6 @@ TWO_PLACES = Decimal("0.01")
 TEXT_PREFIX_FOR_ID = 200
 
 _SCHEMA_PREFIX = re.compile(r"^(?:https?://(?:www\.)?schema\.org/|schema:)")
-_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
-_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
 _LOOKS_LIKE_HTML = re.compile(r"<[a-zA-Z/!]|&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _WHITESPACE = re.compile(r"\s+")
@@ -67,70 +71,34 @@ def parse_review_page(body: bytes, headers: Mapping[str, str], url: str) -> Pars
     Raises ParseError only when the body cannot be decoded or parsed as a document at all.
     """
     result = ParseResult()
-    tree = _parse_document(body, headers)
+    tree = parse_html_document(body, headers)
     items = _jsonld_items(tree, result.warnings) + _extruct_items(tree, url, result.warnings)
     items = [_compact(item) for item in items]
     index = _index_by_id(items)
     seen_ids: set[str] = set()
-    for node in _find(items, index, REVIEW_TYPES, REVIEW_PROPERTIES):
-        record = _review_record(node, index, url, result.warnings)
+    for number, node in enumerate(_find(items, index, REVIEW_TYPES, REVIEW_PROPERTIES), start=1):
+        if number > MAX_ENTRIES:
+            result.warnings.append(f"only the first {MAX_ENTRIES} reviews of the page were read")
+            break
+        try:
+            record = _review_record(node, index, url, result.warnings)
+        except ENTRY_ERRORS as error:
+            result.warnings.append(f"skipped review {number}: {type(error).__name__}: {error}")
+            continue
         if record.external_id not in seen_ids:  # the same review marked up in two syntaxes
             seen_ids.add(record.external_id)
             result.records.append(record)
     for node in _find(items, index, AGGREGATE_TYPES, AGGREGATE_PROPERTIES):
-        result.aggregate = _aggregate_record(node, result.warnings)
+        try:
+            result.aggregate = _aggregate_record(node, result.warnings)
+        except ENTRY_ERRORS as error:
+            result.warnings.append(f"skipped a rating summary: {type(error).__name__}: {error}")
         if result.aggregate is not None:
             break
     return result
 
 
 # --- reading the document -------------------------------------------------------------------
-
-
-def _parse_document(body: bytes, headers: Mapping[str, str]) -> lxml.html.HtmlElement:
-    content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
-    declared = _CHARSET.search(content_type)
-    dammit = UnicodeDammit(
-        body, known_definite_encodings=[declared.group(1)] if declared else [], is_html=True
-    )
-    text = dammit.unicode_markup
-    if not text or not text.strip():
-        raise ParseError("empty or undecodable document")
-    text = _XML_DECLARATION.sub("", text)
-    try:
-        # extruct's RDFa reader needs the DOM-like tree of its own parser.
-        tree = lxml.html.fromstring(text, parser=XmlDomHTMLParser())
-    except (lxml.etree.ParserError, ValueError) as error:
-        raise ParseError(f"cannot parse document as HTML: {error}") from error
-    _merge_repeated_start_tag_attributes(tree, text)
-    return tree
-
-
-class _StartTagAttributes(HTMLParser):
-    def __init__(self, tag: str) -> None:
-        super().__init__()
-        self.tag = tag
-        self.attributes: list[tuple[str, str | None]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == self.tag:
-            self.attributes.extend(attrs)
-
-
-def _merge_repeated_start_tag_attributes(tree: lxml.html.HtmlElement, text: str) -> None:
-    """Apply the HTML5 rule libxml2 skips: attributes of a second <html>/<body> tag are added to
-    the first one. Pages that open <body> twice would otherwise lose e.g. their RDFa vocab."""
-    for tag in ("html", "body"):
-        tags = re.findall(rf"<{tag}\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>", text, re.IGNORECASE)
-        element = tree if tag == "html" else tree.find(".//body")
-        if len(tags) < 2 or element is None:
-            continue
-        reader = _StartTagAttributes(tag)
-        for start_tag in tags[1:]:
-            reader.feed(start_tag)
-        for name, value in reader.attributes:
-            if name not in element.attrib:
-                element.set(name, value or "")
 
 
 def _jsonld_items(tree: lxml.html.HtmlElement, warnings: list[str]) -> list[Any]:
@@ -162,6 +130,11 @@ def _extruct_items(tree: lxml.html.HtmlElement, url: str, warnings: list[str]) -
             )
         except Exception as error:  # extruct and pyRdfa raise many kinds on odd markup
             warnings.append(f"skipped {syntax}: {type(error).__name__}: {error}")
+            continue
+        try:
+            check_depth(extracted.get(syntax, []))
+        except TooDeep as error:
+            warnings.append(f"skipped {syntax}: {error}")
             continue
         items.extend(extracted.get(syntax, []))
     return items
@@ -210,8 +183,8 @@ def _index_by_id(items: list[Any]) -> dict[str, Node]:
 
 
 def _resolve(value: Any, index: Mapping[str, Node]) -> Any:
-    if isinstance(value, dict) and set(value) <= {"@id"}:
-        return index.get(value.get("@id", ""), value)
+    if isinstance(value, dict) and set(value) <= {"@id"} and isinstance(value.get("@id"), str):
+        return index.get(value["@id"], value)
     return value
 
 
@@ -269,26 +242,25 @@ def _name(value: Any, index: Mapping[str, Node]) -> str:
 
 def _url(value: Any, base_url: str) -> str:
     value = _first(value)
-    iri = value.get("@id", "") if isinstance(value, dict) else _literal(value)
+    iri = _literal(value.get("@id")) if isinstance(value, dict) else _literal(value)
     if not iri or iri.startswith("_:"):  # blank nodes are not addresses and change every parse
         return ""
     return urljoin(base_url, iri)
 
 
+def _number_text(value: Any) -> str:
+    return _literal(value).replace("\u00a0", "").replace(" ", "")
+
+
 def _decimal(value: Any) -> Decimal | None:
-    text = _literal(value).replace("\u00a0", "").replace(" ", "")
+    text = _number_text(value)
     if text.count(",") == 1 and "." not in text:
         text = text.replace(",", ".")
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        return None
-    return number if number.is_finite() else None
+    return parse_decimal(text)
 
 
 def _count(value: Any) -> int | None:
-    number = _decimal(_literal(value).replace(",", ""))
-    return int(number) if number is not None and number >= 0 else None
+    return parse_count(_number_text(value).replace(",", ""))
 
 
 def normalise_rating(value: Decimal, best: Decimal, worst: Decimal) -> Decimal | None:
@@ -331,9 +303,10 @@ def _to_utc_datetime(value: str) -> datetime | None:
             moment = parsedate_to_datetime(value)
         except (TypeError, ValueError, IndexError):
             return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
+    try:
+        return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
+    except OverflowError:  # year 9999 with a negative offset, or year 1 with a positive one
+        return None
 
 
 def _text_and_html(value: str, base_url: str) -> tuple[str, str]:
@@ -350,10 +323,10 @@ def _text_and_html(value: str, base_url: str) -> tuple[str, str]:
 def _review_record(
     node: Node, index: Mapping[str, Node], page_url: str, warnings: list[str]
 ) -> ReviewRecord:
-    body = _literal(node.get("reviewBody")) or _literal(node.get("description"))
+    body = clip(_literal(node.get("reviewBody")) or _literal(node.get("description")))
     text, html = _text_and_html(body, page_url)
-    author = _name(node.get("author"), index)
-    title = _literal(node.get("name")) or _literal(node.get("headline"))
+    author = clip(_name(node.get("author"), index))
+    title = clip(_literal(node.get("name")) or _literal(node.get("headline")))
     published_at = _to_utc_datetime(_literal(node.get("datePublished")))
     own_url = _url(node.get("url"), page_url) or _url(node.get("@id"), page_url)
     return ReviewRecord(
