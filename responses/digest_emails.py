@@ -8,7 +8,7 @@ follow-ups.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core import signing
@@ -28,6 +28,8 @@ MAX_LISTED = 50
 EXCERPT_CHARS = 240
 MAX_FOLLOWUPS_LISTED = 20
 UNSUBSCRIBE_SALT = "responses.digest-unsubscribe"
+# An unsubscribe link works this long after its digest was built, then asks the reader to log in.
+UNSUBSCRIBE_LINK_AGE = timedelta(days=60)
 
 
 @dataclass(frozen=True)
@@ -43,9 +45,16 @@ def unsubscribe_token(user_id: int) -> str:
     return signing.dumps(user_id, salt=UNSUBSCRIBE_SALT)
 
 
+class ExpiredLink(Exception):
+    """The unsubscribe link was genuine but is older than UNSUBSCRIBE_LINK_AGE."""
+
+
 def user_id_from_token(token: str) -> int | None:
+    """The person a genuine, recent link unsubscribes; None for a forged or mangled one."""
     try:
-        return int(signing.loads(token, salt=UNSUBSCRIBE_SALT))
+        return int(signing.loads(token, salt=UNSUBSCRIBE_SALT, max_age=UNSUBSCRIBE_LINK_AGE))
+    except signing.SignatureExpired:
+        raise ExpiredLink from None
     except (signing.BadSignature, TypeError, ValueError):
         return None
 

@@ -20,9 +20,19 @@ VAR_DIR = Path(envstr("RW_VAR_DIR", str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 
+# The value .env.example ships with: anyone can read it, so it signs nothing.
+SECRET_KEY_PLACEHOLDER = "change-me-to-a-long-random-string"
+
+
 def _secret_key() -> str:
     """SECRET_KEY from the environment, else one generated once into var/ (never committed)."""
     key = envstr("SECRET_KEY")
+    if key == SECRET_KEY_PLACEHOLDER:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is still the placeholder from .env.example: set it to a long random "
+            "string, such as the output of "
+            "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'."
+        )
     if key:
         return key
     path = VAR_DIR / "secret_key"

@@ -11,6 +11,11 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+ENV_EXAMPLE_SECRET_KEY = next(
+    line.split("=", 1)[1]
+    for line in (ROOT / ".env.example").read_text().splitlines()
+    if line.startswith("SECRET_KEY=")
+)
 PROBE = (
     "import json, django; django.setup(); from django.conf import settings as s; "
     "print(json.dumps({'engine': s.DATABASES['default']['ENGINE'], "
@@ -119,6 +124,7 @@ def test_environment_variable_sets_its_setting(tmp_path, env, key, expected):
         ({"REDIS_URL": "amqp://guest@localhost//"}, "REDIS_URL"),
         ({"DEBUG": "maybe"}, "DEBUG"),
         ({"SECURE_HSTS_SECONDS": "a year"}, "SECURE_HSTS_SECONDS"),
+        ({"SECRET_KEY": ENV_EXAMPLE_SECRET_KEY}, "SECRET_KEY"),
     ],
 )
 def test_bad_value_stops_manage_py_with_one_line_naming_the_variable(tmp_path, env, names):
