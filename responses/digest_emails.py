@@ -10,11 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.db.models import Count, F, Q
-from django.urls import reverse
 from django.utils.text import Truncator
 from django.utils.timesince import timesince
 
@@ -22,6 +20,7 @@ from monitors.models import Label, Mention, Source
 from responses.followups import due_followups_for
 from responses.models import OPEN_STATUSES, Case, Delivery
 from reviewwatch.emails import build_email
+from reviewwatch.links import absolute_url
 
 # A digest lists this many mentions (worst first) and links to the inbox for the rest.
 MAX_LISTED = 50
@@ -60,7 +59,7 @@ def user_id_from_token(token: str) -> int | None:
 
 
 def unsubscribe_url(user_id: int) -> str:
-    return settings.SITE_URL + reverse("digest_unsubscribe", args=[unsubscribe_token(user_id)])
+    return absolute_url("digest_unsubscribe", unsubscribe_token(user_id))
 
 
 def summary_at(now: datetime, reader=None) -> Summary:
@@ -89,7 +88,7 @@ def followups_due_items(reader, now: datetime) -> list[dict]:
             "source": f.case.mention.source.name,
             "note": f.note,
             "due": timesince(f.due_at, now, depth=1),
-            "link": settings.SITE_URL + reverse("case", kwargs={"case_id": f.case_id}),
+            "link": absolute_url("case", case_id=f.case_id),
         }
         for f in due
     ]
@@ -99,8 +98,8 @@ def mention_link(mention: Mention) -> str:
     """The case page when the mention has a case, else the inbox."""
     case = getattr(mention, "case", None)
     if case is None:
-        return settings.SITE_URL + reverse("home")
-    return settings.SITE_URL + reverse("case", kwargs={"case_id": case.pk})
+        return absolute_url("home")
+    return absolute_url("case", case_id=case.pk)
 
 
 def listed_mentions(delivery: Delivery) -> list[Mention]:
@@ -148,8 +147,8 @@ def build_digest(user, delivery: Delivery, now: datetime) -> EmailMultiAlternati
         "more": total - len(mentions),
         "now": now,
         "summary": summary_at(now, user),
-        "inbox_url": settings.SITE_URL + reverse("home"),
-        "settings_url": settings.SITE_URL + reverse("settings"),
+        "inbox_url": absolute_url("home"),
+        "settings_url": absolute_url("settings"),
         "unsubscribe_url": unsubscribe,
     }
     headers = {

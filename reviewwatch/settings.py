@@ -44,7 +44,18 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 DEBUG = envbool("DEBUG", False)
-SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Where `make run` listens, and so where links point when SITE_URL is not set.
+HOST = envstr("HOST", "127.0.0.1")
+PORT = envint("PORT", 8000, minimum=1)
+
+
+def _local_site_url() -> str:
+    """http://HOST:PORT, with 127.0.0.1 for a listen-on-all address that no browser can open."""
+    host = "127.0.0.1" if HOST in ("", "0.0.0.0", "::") else HOST
+    return f"http://[{host}]:{PORT}" if ":" in host else f"http://{host}:{PORT}"
+
+
+SITE_URL = envstr("SITE_URL", _local_site_url()).rstrip("/")
 ALLOWED_HOSTS = envlist(
     "ALLOWED_HOSTS", "127.0.0.1,localhost," + (urlsplit(SITE_URL).hostname or "")
 )

@@ -11,7 +11,6 @@ from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.views.decorators.cache import never_cache
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from reviewwatch.emails import send_email
 from reviewwatch.forms import InviteForm, RoleForm
 from reviewwatch.health import check_broker, check_database
+from reviewwatch.links import absolute_url
 from reviewwatch.roles import is_owner, owner_required, role_of, set_role
 
 logger = logging.getLogger(__name__)
@@ -55,12 +55,9 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
 
 
 def set_password_link(user) -> str:
-    from django.conf import settings
-
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
-    path = reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token})
-    return settings.SITE_URL + path
+    return absolute_url("password_reset_confirm", uidb64=uid, token=token)
 
 
 @owner_required
