@@ -10,17 +10,16 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
-from django.urls import reverse
 from django.utils import timezone
 
 from monitors.models import Label, Mention, Source, Subject
 from responses.models import AlertSettings, OwnerAlert
 from reviewwatch.emails import build_email
+from reviewwatch.links import absolute_url
 from reviewwatch.roles import OWNER
 
 # The usual rate counts as at least this, or one mention after a quiet week is "3x usual".
@@ -100,8 +99,8 @@ def send_alert(alert_id: int, now: datetime | None = None) -> bool:
     now = now or timezone.now()
     context = {
         **alert.context,
-        "inbox_url": settings.SITE_URL + reverse("home"),
-        "sources_url": settings.SITE_URL + reverse("sources"),
+        "inbox_url": absolute_url("home"),
+        "sources_url": absolute_url("sources"),
     }
     name = f"alert_{alert.kind}"
     OwnerAlert.objects.filter(pk=alert.pk).update(attempts=alert.attempts + 1)

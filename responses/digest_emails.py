@@ -8,13 +8,11 @@ follow-ups.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.db.models import Count, F, Q
-from django.urls import reverse
 from django.utils.text import Truncator
 from django.utils.timesince import timesince
 
@@ -22,12 +20,15 @@ from monitors.models import Label, Mention, Source
 from responses.followups import due_followups_for
 from responses.models import OPEN_STATUSES, Case, Delivery
 from reviewwatch.emails import build_email
+from reviewwatch.links import absolute_url
 
 # A digest lists this many mentions (worst first) and links to the inbox for the rest.
 MAX_LISTED = 50
 EXCERPT_CHARS = 240
 MAX_FOLLOWUPS_LISTED = 20
 UNSUBSCRIBE_SALT = "responses.digest-unsubscribe"
+# An unsubscribe link works this long after its digest was built, then asks the reader to log in.
+UNSUBSCRIBE_LINK_AGE = timedelta(days=60)
 
 
 @dataclass(frozen=True)
@@ -43,15 +44,22 @@ def unsubscribe_token(user_id: int) -> str:
     return signing.dumps(user_id, salt=UNSUBSCRIBE_SALT)
 
 
+class ExpiredLink(Exception):
+    """The unsubscribe link was genuine but is older than UNSUBSCRIBE_LINK_AGE."""
+
+
 def user_id_from_token(token: str) -> int | None:
+    """The person a genuine, recent link unsubscribes; None for a forged or mangled one."""
     try:
-        return int(signing.loads(token, salt=UNSUBSCRIBE_SALT))
+        return int(signing.loads(token, salt=UNSUBSCRIBE_SALT, max_age=UNSUBSCRIBE_LINK_AGE))
+    except signing.SignatureExpired:
+        raise ExpiredLink from None
     except (signing.BadSignature, TypeError, ValueError):
         return None
 
 
 def unsubscribe_url(user_id: int) -> str:
-    return settings.SITE_URL + reverse("digest_unsubscribe", args=[unsubscribe_token(user_id)])
+    return absolute_url("digest_unsubscribe", unsubscribe_token(user_id))
 
 
 def summary_at(now: datetime, reader=None) -> Summary:
@@ -80,7 +88,7 @@ def followups_due_items(reader, now: datetime) -> list[dict]:
             "source": f.case.mention.source.name,
             "note": f.note,
             "due": timesince(f.due_at, now, depth=1),
-            "link": settings.SITE_URL + reverse("case", kwargs={"case_id": f.case_id}),
+            "link": absolute_url("case", case_id=f.case_id),
         }
         for f in due
     ]
@@ -90,8 +98,8 @@ def mention_link(mention: Mention) -> str:
     """The case page when the mention has a case, else the inbox."""
     case = getattr(mention, "case", None)
     if case is None:
-        return settings.SITE_URL + reverse("home")
-    return settings.SITE_URL + reverse("case", kwargs={"case_id": case.pk})
+        return absolute_url("home")
+    return absolute_url("case", case_id=case.pk)
 
 
 def listed_mentions(delivery: Delivery) -> list[Mention]:
@@ -139,8 +147,8 @@ def build_digest(user, delivery: Delivery, now: datetime) -> EmailMultiAlternati
         "more": total - len(mentions),
         "now": now,
         "summary": summary_at(now, user),
-        "inbox_url": settings.SITE_URL + reverse("home"),
-        "settings_url": settings.SITE_URL + reverse("settings"),
+        "inbox_url": absolute_url("home"),
+        "settings_url": absolute_url("settings"),
         "unsubscribe_url": unsubscribe,
     }
     headers = {

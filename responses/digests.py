@@ -38,22 +38,30 @@ Scope = DigestPreference.Scope
 
 
 def ensure_preferences(now: datetime) -> int:
-    """Give every active person with an email a preference row; the watermark starts now."""
+    """Give every active person with an email a preference row.
+
+    The watermark starts when the account was created, not when this first runs: what arrived
+    in between (a poll right after `createuser`, say) is news to them too. Never later than
+    `now`: a watermark ahead of the clock would hide what arrives until the clock catches up.
+    """
     missing = (
         get_user_model()
         .objects.filter(is_active=True, digest_preference__isnull=True)
         .exclude(email="")
-        .values_list("pk", flat=True)
+        .values_list("pk", "date_joined")
     )
-    rows = [DigestPreference(user_id=pk, since=now) for pk in missing]
+    rows = [DigestPreference(user_id=pk, since=min(joined, now)) for pk, joined in missing]
     for row in rows:
         row.next_due_at = row.next_due_after(now)
     return len(DigestPreference.objects.bulk_create(rows, ignore_conflicts=True))
 
 
 def preference_for(user, now: datetime | None = None) -> DigestPreference:
+    """The person's preference row, created on first use like those of `ensure_preferences`."""
     now = now or timezone.now()
-    pref, created = DigestPreference.objects.get_or_create(user=user, defaults={"since": now})
+    pref, created = DigestPreference.objects.get_or_create(
+        user=user, defaults={"since": min(user.date_joined, now)}
+    )
     if created:
         pref.next_due_at = pref.next_due_after(now)
         pref.save(update_fields=["next_due_at"])

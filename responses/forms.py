@@ -147,7 +147,8 @@ class BulkForm(forms.Form):
 
     def __init__(self, data, **kwargs):
         super().__init__(data, **kwargs)
-        self.fields["cases"].choices = [(v, v) for v in (data or {}).getlist("cases")]
+        values = data.getlist("cases") if data is not None else []
+        self.fields["cases"].choices = [(v, v) for v in values]
 
     def clean_cases(self) -> list[tuple[int, int]]:
         pairs = []

@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from responses.digest_emails import user_id_from_token
+from responses.digest_emails import UNSUBSCRIBE_LINK_AGE, ExpiredLink, user_id_from_token
 from responses.digests import preference_for
 from responses.models import AlertSettings, DigestPreference
 from reviewwatch.models import Heartbeat
@@ -116,14 +116,21 @@ def save_alert_settings(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
-    """GET asks for confirmation (link scanners must not unsubscribe anyone); POST turns off."""
-    user_id = user_id_from_token(token)
-    pref = DigestPreference.objects.filter(user_id=user_id).select_related("user").first()
+    """GET asks for confirmation (link scanners must not unsubscribe anyone); POST turns off.
+
+    The pages never name the account: whoever holds a forwarded digest holds the link.
+    """
+    try:
+        user_id = user_id_from_token(token)
+    except ExpiredLink:
+        context = {"days": UNSUBSCRIBE_LINK_AGE.days}
+        return render(request, "responses/unsubscribe_expired.html", context, status=400)
+    pref = DigestPreference.objects.filter(user_id=user_id).first()
     if user_id is None or pref is None:
         return render(request, "responses/unsubscribe_invalid.html", status=400)
     if request.method == "POST":
         DigestPreference.objects.filter(pk=pref.pk).update(
             frequency=DigestPreference.Frequency.OFF, next_due_at=None
         )
-        return render(request, "responses/unsubscribe_done.html", {"email": pref.user.email})
-    return render(request, "responses/unsubscribe.html", {"email": pref.user.email})
+        return render(request, "responses/unsubscribe_done.html")
+    return render(request, "responses/unsubscribe.html")

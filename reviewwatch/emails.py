@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
@@ -10,7 +9,6 @@ from django.template.loader import render_to_string
 def build_email(
     name: str, to: str, context: dict, headers: dict[str, str] | None = None
 ) -> EmailMultiAlternatives:
-    context = {"site_url": settings.SITE_URL, **context}
     subject = " ".join(render_to_string(f"emails/{name}-subject.txt", context).split())
     text = render_to_string(f"emails/{name}-body.txt", context)
     html = render_to_string(f"emails/{name}-body.html", context)

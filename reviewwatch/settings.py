@@ -20,9 +20,19 @@ VAR_DIR = Path(envstr("RW_VAR_DIR", str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 
+# The value .env.example ships with: anyone can read it, so it signs nothing.
+SECRET_KEY_PLACEHOLDER = "change-me-to-a-long-random-string"
+
+
 def _secret_key() -> str:
     """SECRET_KEY from the environment, else one generated once into var/ (never committed)."""
     key = envstr("SECRET_KEY")
+    if key == SECRET_KEY_PLACEHOLDER:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is still the placeholder from .env.example: set it to a long random "
+            "string, such as the output of "
+            "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'."
+        )
     if key:
         return key
     path = VAR_DIR / "secret_key"
@@ -34,14 +44,25 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 DEBUG = envbool("DEBUG", False)
-SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Where `make run` listens, and so where links point when SITE_URL is not set.
+HOST = envstr("HOST", "127.0.0.1")
+PORT = envint("PORT", 8000, minimum=1)
+
+
+def _local_site_url() -> str:
+    """http://HOST:PORT, with 127.0.0.1 for a listen-on-all address that no browser can open."""
+    host = "127.0.0.1" if HOST in ("", "0.0.0.0", "::") else HOST
+    return f"http://[{host}]:{PORT}" if ":" in host else f"http://{host}:{PORT}"
+
+
+SITE_URL = envstr("SITE_URL", _local_site_url()).rstrip("/")
 ALLOWED_HOSTS = envlist(
     "ALLOWED_HOSTS", "127.0.0.1,localhost," + (urlsplit(SITE_URL).hostname or "")
 )
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", SITE_URL)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "reviewwatch.apps.OwnerAdminConfig",  # django.contrib.admin, for owners only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

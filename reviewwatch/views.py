@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required
@@ -9,7 +11,6 @@ from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.views.decorators.cache import never_cache
@@ -18,19 +19,29 @@ from django.views.decorators.http import require_GET, require_POST
 from reviewwatch.emails import send_email
 from reviewwatch.forms import InviteForm, RoleForm
 from reviewwatch.health import check_broker, check_database
-from reviewwatch.roles import owner_required, role_of, set_role
+from reviewwatch.links import absolute_url
+from reviewwatch.roles import is_owner, owner_required, role_of, set_role
+
+logger = logging.getLogger(__name__)
 
 
 @login_not_required
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    db_error, broker_error = check_database(), check_broker()
+    """ok or failing per part for anyone; why it fails goes to the log and to logged-in owners."""
+    errors = {"database": check_database(), "broker": check_broker()}
+    for part, error in errors.items():
+        if error is not None:
+            logger.warning("healthz: %s failing: %s", part, error)
+    # Reading the session needs the database, so reasons are shown only while it answers.
+    show_reasons = errors["database"] is None and is_owner(request.user)
     body = {
-        "database": "ok" if db_error is None else f"error: {db_error}",
-        "broker": "ok" if broker_error is None else f"error: {broker_error}",
+        part: "ok" if error is None else (f"failing: {error}" if show_reasons else "failing")
+        for part, error in errors.items()
     }
-    return JsonResponse(body, status=200 if db_error is None and broker_error is None else 503)
+    healthy = all(error is None for error in errors.values())
+    return JsonResponse(body, status=200 if healthy else 503)
 
 
 ROBOTS_TXT = "User-agent: *\nAllow: /demo/\nDisallow: /\n"
@@ -44,12 +55,9 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
 
 
 def set_password_link(user) -> str:
-    from django.conf import settings
-
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
-    path = reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token})
-    return settings.SITE_URL + path
+    return absolute_url("password_reset_confirm", uidb64=uid, token=token)
 
 
 @owner_required

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -88,3 +89,11 @@ def test_users_link_only_in_owner_menu(client, owner, staff):
     assert reverse("users") not in client.get(reverse("home")).content.decode()
     client.force_login(owner)
     assert reverse("users") in client.get(reverse("home")).content.decode()
+
+
+def test_readme_lists_every_page_reachable_without_a_login():
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    public = {
+        "/" + re.sub(r"<\w+:(\w+)>", r"<\1>", route) for name, route in ALL_ROUTES if name in PUBLIC
+    } | {"/admin/login/"}
+    assert {path for path in public if f"`{path}`" not in readme} == set()

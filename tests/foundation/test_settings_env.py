@@ -11,6 +11,11 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+ENV_EXAMPLE_SECRET_KEY = next(
+    line.split("=", 1)[1]
+    for line in (ROOT / ".env.example").read_text().splitlines()
+    if line.startswith("SECRET_KEY=")
+)
 PROBE = (
     "import json, django; django.setup(); from django.conf import settings as s; "
     "print(json.dumps({'engine': s.DATABASES['default']['ENGINE'], "
@@ -26,6 +31,8 @@ MANAGED = [
     "SECRET_KEY",
     "ALLOWED_HOSTS",
     "SITE_URL",
+    "HOST",
+    "PORT",
     "TIME_ZONE",
     "EMAIL_HOST",
     "EMAIL_BACKEND",
@@ -96,6 +103,14 @@ def test_secret_key_is_generated_once_into_var(tmp_path):
         ),
         ({"SITE_URL": "https://reviews.example.com/"}, "site", "https://reviews.example.com"),
         ({"SITE_URL": "https://reviews.example.com"}, "secure_cookie", True),
+        ({"PORT": "8311"}, "site", "http://127.0.0.1:8311"),
+        ({"HOST": "reviews.lan", "PORT": "8311"}, "site", "http://reviews.lan:8311"),
+        ({"HOST": "0.0.0.0", "PORT": "8311"}, "site", "http://127.0.0.1:8311"),
+        (
+            {"PORT": "8311", "SITE_URL": "https://reviews.example.com"},
+            "site",
+            "https://reviews.example.com",
+        ),
         ({"SITE_URL": "https://reviews.example.com"}, "hsts", 31536000),
         ({"TIME_ZONE": "Europe/Berlin"}, "tz", "Europe/Berlin"),
         (
@@ -119,6 +134,8 @@ def test_environment_variable_sets_its_setting(tmp_path, env, key, expected):
         ({"REDIS_URL": "amqp://guest@localhost//"}, "REDIS_URL"),
         ({"DEBUG": "maybe"}, "DEBUG"),
         ({"SECURE_HSTS_SECONDS": "a year"}, "SECURE_HSTS_SECONDS"),
+        ({"PORT": "eighty"}, "PORT"),
+        ({"SECRET_KEY": ENV_EXAMPLE_SECRET_KEY}, "SECRET_KEY"),
     ],
 )
 def test_bad_value_stops_manage_py_with_one_line_naming_the_variable(tmp_path, env, names):

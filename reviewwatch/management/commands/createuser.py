@@ -39,7 +39,6 @@ def create_user(email: str, password: str, role: str):
         except ValidationError as exc:
             raise CommandError("Password refused: " + " ".join(exc.messages)) from None
         user.set_password(password)
-        user.is_staff = role == "owner"  # owners may use the Django admin
         user.save()
         set_role(user, role)
     return user

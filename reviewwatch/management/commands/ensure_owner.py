@@ -4,11 +4,11 @@ import getpass
 import secrets
 import sys
 
-from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 
 from reviewwatch.env import envstr
+from reviewwatch.links import absolute_url
 from reviewwatch.management.commands.createuser import create_user
 from reviewwatch.roles import OWNER
 
@@ -19,7 +19,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         owners = Group.objects.filter(name=OWNER).values_list("user__email", flat=True)
         existing = [email for email in owners if email]
-        login_url = f"{settings.SITE_URL}/accounts/login/"
+        login_url = absolute_url("login")
         if existing:
             self.stdout.write(f"Owner account: {existing[0]} — log in at {login_url}")
             return

@@ -23,8 +23,8 @@ class Command(BaseCommand):
     help = "Start web (gunicorn), worker and beat; stop all three on Ctrl-C or SIGTERM."
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
-        parser.add_argument("--port", default=os.environ.get("PORT", "8000"))
+        parser.add_argument("--host", default=settings.HOST)
+        parser.add_argument("--port", default=str(settings.PORT))
 
     def commands(self, host: str, port: str) -> dict[str, list[str]]:
         bindir = os.path.dirname(sys.executable)
