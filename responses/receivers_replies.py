@@ -1,25 +1,22 @@
-"""Follow-through on replies: the review updated after our reply, the same author again.
-
-Imported after responses/receivers.py, so the triage receiver has opened the new mention's case
-before `reopen_same_author_case` looks for an earlier one.
-"""
+"""Follow-through on replies: the review updated after our reply, and a relapse."""
 
 from __future__ import annotations
 
 from django.dispatch import receiver
 
 from monitors.models import Mention, Revision
-from monitors.signals import mention_revised, negative_mention
-from responses.followups import record_review_update, reopen_for_same_author
+from monitors.signals import mention_revised
+from responses.alerts import record_relapse
+from responses.followups import record_review_update, reopen_for_relapse
+from responses.receivers_alerts import send_after_commit
 
 
 @receiver(mention_revised, sender=Mention, dispatch_uid="responses.review_updated_after_reply")
 def note_review_update(
     sender, mention: Mention, revision: Revision, old: dict, new: dict, **kwargs
 ) -> None:
-    record_review_update(mention, revision, old, new)
-
-
-@receiver(negative_mention, sender=Mention, dispatch_uid="responses.reopen_same_author")
-def reopen_same_author_case(sender, mention: Mention, **kwargs) -> None:
-    reopen_for_same_author(mention)
+    update = record_review_update(mention, revision, old, new)
+    if update is not None and update.is_relapse:
+        case = reopen_for_relapse(update)
+        if case is not None:
+            send_after_commit(record_relapse(case, update))

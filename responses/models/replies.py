@@ -233,3 +233,19 @@ class ReviewUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"Review on case {self.case_id} updated {self.seen_at:%Y-%m-%d}"
+
+    @property
+    def is_relapse(self) -> bool:
+        """A recovered review (above 2★) that dropped back to 2★ or less."""
+        return is_relapse(self.old_rating, self.new_rating)
+
+
+RELAPSE_MAX_RATING = 2
+
+
+def is_relapse(old_rating, new_rating) -> bool:
+    return (
+        old_rating is not None
+        and new_rating is not None
+        and old_rating > RELAPSE_MAX_RATING >= new_rating
+    )
