@@ -204,7 +204,8 @@ def reopen_for_same_author(mention: Mention) -> Case | None:
     try:
         with transaction.atomic():
             if earlier.status in (Case.Status.AWAITING, Case.Status.RESOLVED):
-                complaint = f"{author} wrote again: {mention.title or mention.text}"
+                words = " — ".join(part for part in (mention.title, mention.text) if part)
+                complaint = f"{author} wrote again: {words}"
                 reopen = Change(status=Case.Status.NEW, reopen_because=complaint)
                 earlier = change_case(earlier.pk, earlier.version, None, reopen)
             merge_case(fresh.pk, fresh.version, earlier, None)
