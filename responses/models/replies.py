@@ -12,6 +12,8 @@ from monitors.models import Mention, Revision
 from responses.models.cases import Case
 from reviewwatch.models import SingletonModel
 
+RELAPSE_MAX_RATING = 2
+
 __all__ = [
     "FollowUp",
     "Remedy",
@@ -237,15 +239,5 @@ class ReviewUpdate(models.Model):
     @property
     def is_relapse(self) -> bool:
         """A recovered review (above 2★) that dropped back to 2★ or less."""
-        return is_relapse(self.old_rating, self.new_rating)
-
-
-RELAPSE_MAX_RATING = 2
-
-
-def is_relapse(old_rating, new_rating) -> bool:
-    return (
-        old_rating is not None
-        and new_rating is not None
-        and old_rating > RELAPSE_MAX_RATING >= new_rating
-    )
+        old, new = self.old_rating, self.new_rating
+        return old is not None and new is not None and old > RELAPSE_MAX_RATING >= new
