@@ -1,4 +1,4 @@
-"""What `monitors` announces. `responses/receivers*.py` listen; monitors never imports responses.
+"""What `monitors` announces. `responses/receivers/` listens; monitors never imports responses.
 
 All are sent with the keyword arguments listed below. `mention_revised` is sent after the
 transaction that stored the edit has committed; `negative_mention` inside the transaction that

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from monitors.models import Label, Mention, Source, Subject, stars
-from responses.models import AlertSettings, OwnerAlert
+from responses.models import AlertSettings, Case, OwnerAlert, ReviewUpdate
 from reviewwatch.emails import build_email
 from reviewwatch.roles import OWNER
 
@@ -90,7 +90,7 @@ def record_spike_if_any(now: datetime) -> OwnerAlert | None:
     return _record(OwnerAlert.Kind.SPIKE, f"{now:%Y-%m-%dT%H}", context)
 
 
-def record_relapse(case, update) -> OwnerAlert | None:
+def record_relapse(case: Case, update: ReviewUpdate) -> OwnerAlert | None:
     """A review that had recovered after our reply dropped back to 2★ or less."""
     mention = case.mention
     context = {

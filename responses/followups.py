@@ -164,7 +164,7 @@ def record_review_update(
 
 def reopen_for_relapse(update: ReviewUpdate) -> Case | None:
     """A recovered review dropped back to 2★ or less: reopen its case with a new due time and
-    the new text as the complaint. None if someone is changing the case right now."""
+    the new text as the complaint. None if colleagues kept changing the case meanwhile."""
     complaint = f"Review dropped back to {stars(update.new_rating)}: {update.new_text}"
     reopen = Change(status=Case.Status.NEW, reopen_because=complaint)
     for _ in range(3):  # a colleague's change in between: apply ours on top of theirs
