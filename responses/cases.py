@@ -50,14 +50,17 @@ def due_time(clock_from: datetime, severity: str, targets: TriageSettings) -> da
     return clock_from + timedelta(hours=float(hours))
 
 
-def open_case(mention: Mention, actor=None) -> tuple[Case, bool]:
+def open_case(
+    mention: Mention, actor=None, clock_from: datetime | None = None
+) -> tuple[Case, bool]:
     """The case of this mention, opened now if it has none. Safe to call twice, even at once:
     the one-to-one column is unique in the database and get_or_create retries on conflict.
 
-    The response clock starts when the mention was seen negative (a review edited into
-    negative starts it then, not when first seen), else when it was first seen."""
+    The response clock starts at `clock_from` (a person opening a case by hand: now), else
+    when the mention was seen negative (a review edited into negative starts it then, not when
+    first seen), else when it was first seen."""
     severity = severity_of(mention)
-    clock_from = mention.negative_announced_at or mention.first_seen_at
+    clock_from = clock_from or mention.negative_announced_at or mention.first_seen_at
     defaults = {
         "severity": severity,
         "clock_from": clock_from,

@@ -122,3 +122,16 @@ def test_review_edited_into_negative_starts_its_clock_when_it_turned_negative(
     case = Case.objects.get()
     assert case.clock_from >= turned and case.due_at > timezone.now()
     assert clock(case, timezone.now()).state != "overdue"
+
+
+def test_opening_a_case_by_hand_for_an_imported_review_starts_its_clock_then(
+    trustpilot, committed, staff_client
+):
+    with committed():
+        poll_source_now(trustpilot.pk)
+    old = Mention.objects.filter(imported_history=True, label="negative").first()
+    Mention.objects.filter(pk=old.pk).update(first_seen_at=timezone.now() - timedelta(days=3))
+    clicked = timezone.now()
+    staff_client.post(reverse("case_open", args=[old.pk]))
+    case = Case.objects.get(mention=old)
+    assert case.clock_from >= clicked and clock(case, timezone.now()).state != "overdue"
