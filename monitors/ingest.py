@@ -105,7 +105,7 @@ def ingest(
     source: Source, records: list[ReviewRecord], poll: PollLog, now: datetime | None = None
 ) -> IngestCounts:
     """Store one document's records in one transaction; once it has committed, announce the
-    negatives (each announcement in its own transaction with its receivers)."""
+    new negatives in a second one, with their receivers (a savepoint each)."""
     now = now or timezone.now()
     with transaction.atomic():
         counts = _store(source, records, poll, now)
