@@ -12,11 +12,13 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from responses.tasks import check_negative_spike
+from reviewwatch.queue import enqueue
+
 
 def _queue_spike_check() -> None:
-    from responses.tasks import check_negative_spike
-
-    check_negative_spike.delay()
+    """Queued from a poll or from a page: a broker that is down is logged, never an error."""
+    enqueue(check_negative_spike)
 
 
 def check_spike_after_commit() -> None:
