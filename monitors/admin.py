@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import admin
 
 from monitors import models
+from monitors.deletion import delete_mentions
 from monitors.netguard import UnsafeURL, validate_source_url
 from monitors.sanitize import sanitize_html
 from monitors.storable import web_link
@@ -53,6 +54,14 @@ class MentionAdmin(admin.ModelAdmin):
     list_filter = ("label", "subject", "source")
     search_fields = ("title", "text", "author")
     raw_id_fields = ("source", "first_seen_poll")
+
+    # A deleted mention is remembered, so the next poll does not bring it back. One with a case
+    # is refused here (its case protects it); the owner deletes it from its case page.
+    def delete_model(self, request, obj: models.Mention) -> None:
+        delete_mentions(models.Mention.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset) -> None:
+        delete_mentions(queryset)
 
 
 admin.site.register(models.HostState)

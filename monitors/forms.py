@@ -8,7 +8,14 @@ from decimal import Decimal
 from django import forms
 from django.conf import settings
 
-from monitors.models import MIN_POLL_MINUTES, BlockedAuthor, Source, Subject
+from monitors.models import (
+    DEFAULT_HISTORY_DAYS,
+    MAX_HISTORY_DAYS,
+    MIN_POLL_MINUTES,
+    BlockedAuthor,
+    Source,
+    Subject,
+)
 from monitors.netguard import UnsafeURL, validate_source_url
 from monitors.parsers.app_store import app_store_feed_url
 
@@ -47,6 +54,21 @@ class SourceForm(forms.ModelForm):
         },
     )
 
+    history_days = forms.IntegerField(
+        label="Older reviews are history after (days)",
+        required=False,
+        min_value=0,
+        max_value=MAX_HISTORY_DAYS,
+        help_text="What the first check finds published longer ago than this is stored and "
+        "searchable but opens no case and sets off no alert; the source page offers to open "
+        f"cases for it. Leave empty for {DEFAULT_HISTORY_DAYS}.",
+        error_messages={
+            "invalid": "Enter a whole number of days, such as 7.",
+            "min_value": "Enter 0 days or more.",
+            "max_value": f"Enter {MAX_HISTORY_DAYS} days or fewer.",
+        },
+    )
+
     class Meta:
         model = Source
         fields = [
@@ -56,6 +78,7 @@ class SourceForm(forms.ModelForm):
             "subject",
             "competitor_name",
             "poll_interval_minutes",
+            "history_days",
             "enabled",
         ]
         labels = {
@@ -84,6 +107,10 @@ class SourceForm(forms.ModelForm):
         if minutes > MAX_POLL_MINUTES:
             raise forms.ValidationError("Check at least once a week: enter 10080 or fewer.")
         return minutes
+
+    def clean_history_days(self) -> int:
+        days = self.cleaned_data["history_days"]
+        return DEFAULT_HISTORY_DAYS if days is None else days
 
     def clean(self) -> dict:
         data = super().clean()

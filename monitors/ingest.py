@@ -5,6 +5,11 @@ ON CONFLICT DO NOTHING, so a repeated poll or a duplicated task creates nothing 
 Edits are applied with a conditional UPDATE on the old content hash, so an edit seen twice
 makes one revision. A negative mention about us is announced once: the announcement marks
 `negative_announced_at` with a conditional UPDATE in the same transaction as the receivers.
+
+A new source's old entries are history, not news: a mention published more than the source's
+`history_days` before it was added (or before its first successful poll) is stored and
+classified with `imported_history` set, and is never announced until the owner asks
+(`announce_history`).
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -31,7 +36,7 @@ from monitors.models import (
     Tombstone,
 )
 from monitors.parsers.base import ReviewRecord
-from monitors.signals import mention_created, mention_revised, negative_mention
+from monitors.signals import mention_revised, negative_mention
 from monitors.storable import storable
 
 REVISED_FIELDS = ("title", "text", "rating")
@@ -102,7 +107,8 @@ def _unique_records(records: list[ReviewRecord]) -> list[ReviewRecord]:
 def ingest(
     source: Source, records: list[ReviewRecord], poll: PollLog, now: datetime | None = None
 ) -> IngestCounts:
-    """Store one document's records in one transaction, then announce negatives in another."""
+    """Store one document's records in one transaction; once it has committed, announce the
+    new negatives in a second one, with their receivers (a savepoint each)."""
     now = now or timezone.now()
     with transaction.atomic():
         counts = _store(source, records, poll, now)
@@ -125,6 +131,7 @@ def _store(
         )
     )
     rules, blocked = owner_rules(), blocked_author_names()
+    cutoff = history_cutoff(source, now)
     fresh: list[Mention] = []
     seen_again: list[int] = []
     for record in records:
@@ -132,7 +139,9 @@ def _store(
         if record.external_id in tombstoned:
             counts.tombstoned += 1
         elif (known := existing.get(record.external_id)) is None:
-            fresh.append(_new_mention(source, record, digest, poll, now, rules, blocked))
+            mention = _new_mention(source, record, digest, poll, now, rules, blocked)
+            mention.imported_history = is_history(record.published_at, cutoff)
+            fresh.append(mention)
         elif known.content_hash == digest:
             seen_again.append(known.pk)
             counts.unchanged += 1
@@ -151,10 +160,20 @@ def _store(
         )
         counts.new = len(inserted)
         counts.unchanged += len(fresh) - len(inserted)
-        for mention in inserted:
-            transaction.on_commit(lambda m=mention: mention_created.send(sender=Mention, mention=m))
-    announce_pending_negatives(source, now)
     return counts
+
+
+def history_cutoff(source: Source, now: datetime) -> datetime:
+    """Mentions published before this are history. The first successful poll reads the site as
+    it is now; later polls only treat what predates the source itself as history."""
+    first_poll = source.last_success_at is None
+    since = now if first_poll else min(now, source.created_at)
+    return since - timedelta(days=source.history_days)
+
+
+def is_history(published_at: datetime | None, cutoff: datetime) -> bool:
+    """Undated mentions cannot be placed in time, so they are treated as news."""
+    return published_at is not None and published_at < cutoff
 
 
 def _new_mention(
@@ -201,6 +220,7 @@ def revise(
             html=record.html,
             url=record.url[:2000] or mention.url,
             last_seen_at=now,
+            imported_history=mention.imported_history and not changed,
             **new,
             **classified_fields(verdict),
         )
@@ -230,22 +250,35 @@ def revise(
     return True
 
 
+def unannounced_negatives(source: Source):
+    """Negative mentions about us on this source that no receiver has heard of yet."""
+    return Mention.objects.filter(
+        source=source,
+        label=Label.NEGATIVE,
+        subject=Subject.OURS,
+        author_blocked=False,
+        negative_announced_at__isnull=True,
+    ).order_by("pk")
+
+
 def announce_pending_negatives(source: Source, now: datetime | None = None) -> int:
-    """Send `negative_mention` for each negative mention about us not yet announced.
+    """Send `negative_mention` for each new negative mention about us not yet announced
+    (history is left alone).
 
     Runs on every poll, so a worker killed between storing and announcing loses nothing.
     One transaction for the batch, a savepoint per mention: a receiver that fails leaves only
     its own mention pending (retried on the next poll) and is logged.
     """
-    pending = list(
-        Mention.objects.filter(
-            source=source,
-            label=Label.NEGATIVE,
-            subject=Subject.OURS,
-            author_blocked=False,
-            negative_announced_at__isnull=True,
-        ).order_by("pk")
-    )
+    return _announce(list(unannounced_negatives(source).filter(imported_history=False)), now)
+
+
+def announce_history(source: Source, now: datetime | None = None) -> int:
+    """The owner's "open cases for them": announce the negative history of a source now, so
+    each gets a case whose response clock starts now. Still history for the spike count."""
+    return _announce(list(unannounced_negatives(source).filter(imported_history=True)), now)
+
+
+def _announce(pending: list[Mention], now: datetime | None) -> int:
     announced = 0
     with transaction.atomic():
         for mention in pending:
@@ -259,9 +292,11 @@ def announce_pending_negatives(source: Source, now: datetime | None = None) -> i
 def announce_negative(mention: Mention, now: datetime | None = None) -> bool:
     """Claim the announcement with a conditional UPDATE; receivers run in the same transaction."""
     with transaction.atomic():
+        at = now or timezone.now()
         claimed = Mention.objects.filter(pk=mention.pk, negative_announced_at__isnull=True).update(
-            negative_announced_at=now or timezone.now()
+            negative_announced_at=at
         )
         if claimed:
+            mention.negative_announced_at = at  # when it turned negative: the case clock's start
             negative_mention.send(sender=Mention, mention=mention)
     return bool(claimed)

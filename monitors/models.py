@@ -15,6 +15,8 @@ from monitors.storable import web_link
 from reviewwatch.models import SingletonModel
 
 MIN_POLL_MINUTES = 5
+DEFAULT_HISTORY_DAYS = 7
+MAX_HISTORY_DAYS = 3650
 
 
 def stars(rating: Decimal | float | None) -> str:
@@ -51,6 +53,12 @@ class Source(models.Model):
         default=15, validators=[MinValueValidator(MIN_POLL_MINUTES), MaxValueValidator(7 * 24 * 60)]
     )
     created_at = models.DateTimeField(default=timezone.now)
+    history_days = models.PositiveIntegerField(
+        default=DEFAULT_HISTORY_DAYS,
+        validators=[MaxValueValidator(MAX_HISTORY_DAYS)],
+        help_text="Mentions published longer ago than this before the source was added (or its "
+        "first successful poll) are history: stored and searchable, but they open no case.",
+    )
     # Poll state.
     next_poll_at = models.DateTimeField(default=timezone.now, db_index=True)
     # Set while a worker polls this source, so a duplicated task or a second worker backs off.
@@ -127,6 +135,8 @@ class Mention(models.Model):
     strongly_negative = models.BooleanField(default=False)
     author_blocked = models.BooleanField(default=False)
     negative_announced_at = models.DateTimeField(null=True, blank=True)
+    # Found by a new source but published long before it was added: opens no case, no spike.
+    imported_history = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-first_seen_at"]

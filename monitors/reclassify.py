@@ -77,5 +77,6 @@ def _needs_announcement(mention: Mention) -> bool:
         mention.label == Label.NEGATIVE
         and mention.subject == Subject.OURS
         and not mention.author_blocked
+        and not mention.imported_history  # history waits for the owner's "open cases for them"
         and mention.negative_announced_at is None
     )

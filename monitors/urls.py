@@ -12,6 +12,7 @@ urlpatterns = [
     path("sources/<int:pk>/pause", views.source_pause, name="source_pause"),
     path("sources/<int:pk>/resume", views.source_resume, name="source_resume"),
     path("sources/<int:pk>/poll", views.source_poll_now, name="source_poll_now"),
+    path("sources/<int:pk>/history", views.source_open_history, name="source_open_history"),
     path("sources/<int:pk>/delete", views.source_delete, name="source_delete"),
     path("rules/", views_rules.classification_rules, name="classification_rules"),
     path("rules/try", views_rules.rules_try, name="rules_try"),

@@ -1,5 +1,5 @@
 """Source pages: the list with health and the detail for everyone; add (after a test fetch),
-edit, pause, resume, poll now and delete for the owner."""
+edit, pause, resume, poll now, open cases for imported history and delete for the owner."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Count, OuterRef, ProtectedError, QuerySet, RestrictedError, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.timesince import timesince, timeuntil
@@ -17,8 +18,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from monitors.fetch import FetchError
 from monitors.forms import SourceForm
-from monitors.ingest import announce_pending_negatives
-from monitors.models import PollLog, RatingSnapshot, Source, stars
+from monitors.ingest import announce_history, announce_pending_negatives, unannounced_negatives
+from monitors.models import Label, PollLog, RatingSnapshot, Source, Subject, stars
 from monitors.netguard import UnsafeURL
 from monitors.parsers.base import ParseError
 from monitors.polling import RobotsDisallowed
@@ -116,9 +117,35 @@ def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "snapshots": source.rating_snapshots.all()[:POLL_LOG_ROWS],
         "mentions": source.mentions.order_by("-first_seen_at")[:LATEST_MENTIONS],
         "mention_count": source.mentions.count(),
+        "history": history_summary(source),
         "nav": "sources",
     }
     return render(request, "monitors/source_detail.html", context)
+
+
+def history_summary(source: Source) -> dict[str, int]:
+    """What the source's first poll imported as history, and how many of its negatives about
+    us still wait for the owner to open cases."""
+    negatives = unannounced_negatives(source).filter(imported_history=True)
+    return {
+        "imported": source.mentions.filter(imported_history=True).count(),
+        "negative": source.mentions.filter(
+            imported_history=True, label=Label.NEGATIVE, subject=Subject.OURS, author_blocked=False
+        ).count(),
+        "waiting": negatives.count(),
+    }
+
+
+@owner_required
+@require_POST
+def source_open_history(request: HttpRequest, pk: int) -> HttpResponse:
+    """Open cases for the negative history of a source; their response clocks start now."""
+    source = get_object_or_404(Source, pk=pk)
+    opened = announce_history(source)
+    messages.success(
+        request, f"Opened cases for {opened} older negative mention{pluralize(opened)}."
+    )
+    return redirect("source_detail", pk)
 
 
 def run_preview(form: SourceForm) -> Preview | None:

@@ -1,8 +1,9 @@
-"""Owner alerts: an immediate email when a source is paused or negative mentions spike.
+"""Owner alerts: an immediate email when a source is paused, negative mentions spike, or a
+recovered review drops back (a relapse, also sent to the case's assignee).
 
 An OwnerAlert row is written first (unique per kind and key: one per paused source per hour,
-one per spike hour), then sent to every owner by a task; a crash between send and marking it
-sent resends it once, like digests.
+one per spike hour, one per relapsed edit), then sent to every owner by a task; a crash between
+send and marking it sent resends it once, like digests.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from monitors.models import Label, Mention, Source, Subject
-from responses.models import AlertSettings, OwnerAlert
+from monitors.models import Label, Mention, Source, Subject, stars
+from responses.models import AlertSettings, Case, OwnerAlert, ReviewUpdate
 from reviewwatch.emails import build_email
 from reviewwatch.links import absolute_url
 from reviewwatch.roles import OWNER
@@ -47,10 +48,14 @@ def record_source_paused(source: Source, reason: str, now: datetime) -> OwnerAle
 
 
 def negative_counts(now: datetime) -> tuple[int, Decimal]:
-    """Negative mentions about us in the last hour, and the hourly average of the past 7 days."""
+    """Negative mentions about us in the last hour, and the hourly average of the past 7 days.
+    A new source's imported history is not news and counts toward neither."""
     hour_ago = now - timedelta(hours=1)
     counts = Mention.objects.filter(
-        subject=Subject.OURS, label=Label.NEGATIVE, first_seen_at__gt=now - RATE_WINDOW
+        subject=Subject.OURS,
+        label=Label.NEGATIVE,
+        imported_history=False,
+        first_seen_at__gt=now - RATE_WINDOW,
     ).aggregate(
         last_hour=Count("pk", filter=Q(first_seen_at__gt=hour_ago)),
         week=Count("pk", filter=Q(first_seen_at__lte=hour_ago)),
@@ -66,7 +71,7 @@ def is_spike(last_hour: int, usual: Decimal, rules: AlertSettings) -> bool:
 
 
 def record_spike_if_any(now: datetime) -> OwnerAlert | None:
-    """Called for each new negative mention; one alert per spike window, not per mention."""
+    """Checked once per poll that announced negatives; one alert per spike window."""
     last_hour, usual = negative_counts(now)
     rules = AlertSettings.current()
     if not is_spike(last_hour, usual, rules):
@@ -82,6 +87,21 @@ def record_spike_if_any(now: datetime) -> OwnerAlert | None:
         "multiple": f"{rules.spike_multiple:g}",
     }
     return _record(OwnerAlert.Kind.SPIKE, f"{now:%Y-%m-%dT%H}", context)
+
+
+def record_relapse(case: Case, update: ReviewUpdate) -> OwnerAlert | None:
+    """A review that had recovered after our reply dropped back to 2★ or less."""
+    mention = case.mention
+    context = {
+        "case_id": case.pk,
+        "source": mention.source.name,
+        "author": mention.author,
+        "old_rating": stars(update.old_rating),
+        "new_rating": stars(update.new_rating),
+        "text": update.new_text[:1000],
+        "also_to": case.assignee.email if case.assignee and case.assignee.is_active else "",
+    }
+    return _record(OwnerAlert.Kind.RELAPSE, f"{case.pk}:{update.revision_id}", context)
 
 
 def owner_emails() -> list[str]:
@@ -105,7 +125,8 @@ def send_alert(alert_id: int, now: datetime | None = None) -> bool:
     name = f"alert_{alert.kind}"
     OwnerAlert.objects.filter(pk=alert.pk).update(attempts=alert.attempts + 1)
     with get_connection() as connection:
-        messages = [build_email(name, to, context) for to in owner_emails()]
+        recipients = sorted(set(owner_emails()) | ({alert.context.get("also_to")} - {"", None}))
+        messages = [build_email(name, to, context) for to in recipients]
         connection.send_messages(messages)
     OwnerAlert.objects.filter(pk=alert.pk).update(sent_at=now, last_error="")
     return True

@@ -7,4 +7,4 @@ class ResponsesConfig(AppConfig):
 
     def ready(self) -> None:
         # Listen to what monitors announces: cases, replies follow-through, owner alerts.
-        from responses import receivers, receivers_alerts, receivers_replies  # noqa: F401
+        from responses import receivers  # noqa: F401

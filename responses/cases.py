@@ -15,7 +15,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import F
 from django.utils import timezone
 
 from monitors.models import Mention, Subject, stars
@@ -24,8 +24,6 @@ from reviewwatch.emails import send_email
 
 URGENT_MAX_RATING = Decimal(2)
 CLOSED_STATUSES = (Case.Status.RESOLVED, Case.Status.DISMISSED)
-# Statuses that mean the customer has been answered.
-ANSWERED_STATUSES = (Case.Status.AWAITING, Case.Status.RESOLVED)
 MENTION_PATTERN = re.compile(r"(?<![\w.])@([\w.+-]+)")
 
 
@@ -47,18 +45,26 @@ def severity_of(mention: Mention) -> str:
     )
 
 
-def due_time(first_seen_at: datetime, severity: str, targets: TriageSettings) -> datetime:
+def due_time(clock_from: datetime, severity: str, targets: TriageSettings) -> datetime:
     hours = targets.urgent_hours if severity == Case.Severity.URGENT else targets.standard_hours
-    return first_seen_at + timedelta(hours=float(hours))
+    return clock_from + timedelta(hours=float(hours))
 
 
-def open_case(mention: Mention, actor=None) -> tuple[Case, bool]:
+def open_case(
+    mention: Mention, actor=None, clock_from: datetime | None = None
+) -> tuple[Case, bool]:
     """The case of this mention, opened now if it has none. Safe to call twice, even at once:
-    the one-to-one column is unique in the database and get_or_create retries on conflict."""
+    the one-to-one column is unique in the database and get_or_create retries on conflict.
+
+    The response clock starts at `clock_from` (a person opening a case by hand: now), else
+    when the mention was seen negative (a review edited into negative starts it then, not when
+    first seen), else when it was first seen."""
     severity = severity_of(mention)
+    clock_from = clock_from or mention.negative_announced_at or mention.first_seen_at
     defaults = {
         "severity": severity,
-        "due_at": due_time(mention.first_seen_at, severity, TriageSettings.current()),
+        "clock_from": clock_from,
+        "due_at": due_time(clock_from, severity, TriageSettings.current()),
         "priority": Case.Priority.HIGH
         if severity == Case.Severity.URGENT
         else Case.Priority.NORMAL,
@@ -80,7 +86,6 @@ def open_case_for_negative_mention(mention: Mention) -> Case | None:
 
 def apply_targets_to_unanswered_cases(targets: TriageSettings) -> int:
     """Recompute the due time of open, unanswered cases after the owner changes the targets."""
-    first_seen = Mention.objects.filter(pk=OuterRef("mention_id")).values("first_seen_at")[:1]
     updated = 0
     for severity, hours in (
         (Case.Severity.URGENT, targets.urgent_hours),
@@ -88,7 +93,7 @@ def apply_targets_to_unanswered_cases(targets: TriageSettings) -> int:
     ):
         updated += Case.objects.filter(
             status__in=OPEN_STATUSES, responded=False, severity=severity
-        ).update(due_at=Subquery(first_seen) + timedelta(hours=float(hours)))
+        ).update(due_at=F("clock_from") + timedelta(hours=float(hours)))
     return updated
 
 
@@ -102,7 +107,7 @@ class Clock:
 
 def clock(case: Case, now: datetime) -> Clock:
     if case.responded and case.first_responded_at:
-        took = short_duration(case.first_responded_at - case.mention.first_seen_at)
+        took = short_duration(case.first_responded_at - case.clock_from)
         return Clock(f"answered in {took}", "answered")
     if not case.is_open:
         return Clock("closed", "closed")
@@ -128,7 +133,11 @@ def short_duration(delta: timedelta) -> str:
 
 @dataclass(frozen=True)
 class Change:
-    """What a person asked for; None means "leave as it is"."""
+    """What a person asked for; None means "leave as it is".
+
+    `answered`: a reply was posted (the only thing that counts as an answer in public).
+    `reopen_because`: reopen the case for this new complaint, even from "Awaiting customer".
+    """
 
     status: str | None = None
     dismiss_reason: str | None = None
@@ -136,6 +145,8 @@ class Change:
     assignee: Any = None  # a user, or UNASSIGN
     priority: int | None = None
     tags: list[Tag] | None = None
+    answered: bool = False
+    reopen_because: str | None = None
 
 
 UNASSIGN = object()
@@ -190,12 +201,15 @@ def _field_updates(case: Case, change: Change, now: datetime) -> tuple[dict, lis
         values |= {"status": change.status, "dismiss_reason": reason}
         old = _status_label(case.status, case.dismiss_reason)
         events.append((Event.Kind.STATUS, old, _status_label(change.status, reason)))
-        if change.status in ANSWERED_STATUSES and not case.responded:
-            values |= {"responded": True, "first_responded_at": now}
         if change.status in CLOSED_STATUSES:
             values["resolved_at"] = now
         else:
             values["resolved_at"] = None
+    reopened_by_hand = case.status in CLOSED_STATUSES and change.status in OPEN_STATUSES
+    if change.reopen_because is not None or reopened_by_hand:
+        _reopen(case, change, now, values, events)
+    if change.answered and not case.responded:
+        values |= {"responded": True, "first_responded_at": now}
     if change.outcome is not None and change.outcome.strip() != case.outcome:
         values["outcome"] = change.outcome.strip()
         events.append((Event.Kind.OUTCOME, case.outcome[:500], change.outcome.strip()[:500]))
@@ -210,6 +224,23 @@ def _field_updates(case: Case, change: Change, now: datetime) -> tuple[dict, lis
         old, new = Case.Priority(case.priority).label, Case.Priority(change.priority).label
         events.append((Event.Kind.PRIORITY, old, new))
     return values, events
+
+
+def _reopen(case: Case, change: Change, now: datetime, values: dict, events: list) -> None:
+    """A reopened case is a new complaint: a new response clock and due time, no answer yet,
+    and the old outcome cleared."""
+    severity = severity_of(case.mention)
+    values |= {
+        "clock_from": now,
+        "due_at": due_time(now, severity, TriageSettings.current()),
+        "severity": severity,
+        "responded": False,
+        "first_responded_at": None,
+        "outcome": "",
+    }
+    if case.outcome:
+        events.append((Event.Kind.OUTCOME, case.outcome[:500], ""))
+    events.append((Event.Kind.REOPENED, "", (change.reopen_because or "")[:500]))
 
 
 def merge_case(case_id: int, seen_version: int, into: Case, actor) -> Case:

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from monitors.models import BlockedAuthor, Label, Mention, Revision, Subject
+from monitors.models import BlockedAuthor, Label, Mention, Revision, Subject, stars
 from responses.cases import Change, StaleCase, change_case, merge_case
 from responses.models import (
     Case,
@@ -129,23 +129,26 @@ def suggested_outcome(case: Case) -> str:
 # --- The review edited after our reply -------------------------------------------------------
 
 
-def record_review_update(mention: Mention, revision: Revision, old: dict, new: dict) -> None:
+def record_review_update(
+    mention: Mention, revision: Revision, old: dict, new: dict
+) -> ReviewUpdate | None:
     """Remember an edit to a review we had already answered in public, on its open case (or the
-    case it was merged into), suggesting "Review updated" when the rating went up."""
+    case it was merged into), suggesting "Review updated" when the rating went up. Returns the
+    update when it is new (None for an edit before our reply, or one already recorded)."""
     case = Case.objects.filter(mention=mention).first()
     if case is None:
-        return
+        return None
     case = case.merged_into or case
     first_posted = ReplyDraft.objects.filter(case=case, posted_at__isnull=False).order_by(
         "posted_at"
     )
     posted = first_posted.values_list("posted_at", flat=True).first()
     if posted is None or revision.seen_at < posted:
-        return
+        return None
     old_rating, new_rating = old.get("rating"), new.get("rating")
     rose = old_rating is not None and new_rating is not None and new_rating > old_rating
     suggestion = Outcome.REVIEW_UPDATED if rose or mention.label != Label.NEGATIVE else ""
-    ReviewUpdate.objects.get_or_create(
+    update, created = ReviewUpdate.objects.get_or_create(
         case=case,
         revision=revision,
         defaults={
@@ -156,6 +159,21 @@ def record_review_update(mention: Mention, revision: Revision, old: dict, new: d
             "suggested_outcome": suggestion,
         },
     )
+    return update if created else None
+
+
+def reopen_for_relapse(update: ReviewUpdate) -> Case | None:
+    """A recovered review dropped back to 2★ or less: reopen its case with a new due time and
+    the new text as the complaint. None if colleagues kept changing the case meanwhile."""
+    complaint = f"Review dropped back to {stars(update.new_rating)}: {update.new_text}"
+    reopen = Change(status=Case.Status.NEW, reopen_because=complaint)
+    for _ in range(3):  # a colleague's change in between: apply ours on top of theirs
+        case = Case.objects.get(pk=update.case_id)
+        try:
+            return change_case(case.pk, case.version, None, reopen)
+        except StaleCase:
+            continue
+    return None
 
 
 # --- The same author again -------------------------------------------------------------------
@@ -186,7 +204,9 @@ def reopen_for_same_author(mention: Mention) -> Case | None:
     try:
         with transaction.atomic():
             if earlier.status in (Case.Status.AWAITING, Case.Status.RESOLVED):
-                reopen = Change(status=Case.Status.NEW)
+                words = " — ".join(part for part in (mention.title, mention.text) if part)
+                complaint = f"{author} wrote again: {words}"
+                reopen = Change(status=Case.Status.NEW, reopen_because=complaint)
                 earlier = change_case(earlier.pk, earlier.version, None, reopen)
             merge_case(fresh.pk, fresh.version, earlier, None)
     except StaleCase:

@@ -292,14 +292,15 @@ def return_for_changes(draft: ReplyDraft, user, comment: str) -> ReplyDraft:
 
 
 def mark_posted(draft: ReplyDraft, user, seen_version: int, url: str = "") -> Case:
-    """Record that the approved reply was posted by hand; the case then awaits the customer,
-    which also sets its first-response time (change_case does that for answered statuses).
+    """Record that the approved reply was posted by hand; the case then awaits the customer and
+    has its first-response time (only a posted reply counts as an answer).
     Raises StaleCase (nothing recorded) when the case changed since `seen_version`."""
     if draft.state != ReplyDraft.State.APPROVED:
         raise ReplyError("Only an approved reply can be marked as posted.")
     at = timezone.now()
     with transaction.atomic():
-        case = change_case(draft.case_id, seen_version, user, Change(status=Case.Status.AWAITING))
+        posted = Change(status=Case.Status.AWAITING, answered=True)
+        case = change_case(draft.case_id, seen_version, user, posted)
         ReplyDecision.objects.create(
             draft=draft, version=draft.approved_version, kind=ReplyDecision.Kind.POSTED, actor=user
         )

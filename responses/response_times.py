@@ -1,4 +1,5 @@
-"""How fast the team answers: first response measured from when a review was first seen."""
+"""How fast the team answers in public: from when a case's clock started (the review seen
+negative, or the case reopened) to the first posted reply. Closing a case is not an answer."""
 
 from __future__ import annotations
 
@@ -38,10 +39,10 @@ def response_times(now: datetime, window: timedelta = WINDOW) -> ResponseTimes:
     cases = Case.objects.filter(opened_at__gte=now - window, merged_into__isnull=True)
     answered = list(
         cases.filter(first_responded_at__isnull=False).values_list(
-            "mention__first_seen_at", "first_responded_at", "due_at"
+            "clock_from", "first_responded_at", "due_at"
         )
     )
-    waits = [responded - seen for seen, responded, _ in answered]
+    waits = [responded - started for started, responded, _ in answered]
     return ResponseTimes(
         opened=cases.count(),
         answered=len(waits),

@@ -7,7 +7,7 @@ import uuid
 from celery import shared_task
 from django.utils import timezone
 
-from responses.alerts import record_alert_failure, send_alert
+from responses.alerts import record_alert_failure, record_spike_if_any, send_alert
 from responses.digests import (
     SEND_ERRORS,
     backoff_seconds,
@@ -62,3 +62,13 @@ def send_owner_alert(self, alert_id: int) -> bool:
     except SEND_ERRORS as error:
         record_alert_failure(alert_id, error)
         raise self.retry(exc=error, countdown=backoff_seconds(self.request.retries)) from error
+
+
+@shared_task(name="responses.tasks.check_negative_spike", ignore_result=True, expires=600)
+def check_negative_spike() -> bool:
+    """After a poll announced negatives: alert the owners if they spike. Safe to run twice:
+    one alert per spike window."""
+    alert = record_spike_if_any(timezone.now())
+    if alert is not None:
+        send_owner_alert.delay(alert.pk)
+    return alert is not None

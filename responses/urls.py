@@ -2,6 +2,7 @@ from django.urls import path
 
 from responses import (
     views_case,
+    views_delete,
     views_inbox,
     views_reports,
     views_settings,
@@ -16,6 +17,7 @@ urlpatterns = [
     path("cases/bulk", views_inbox.bulk, name="cases_bulk"),
     path("mentions/", views_inbox.mentions, name="mentions"),
     path("mentions/<int:mention_id>/case", views_inbox.open_case_by_hand, name="case_open"),
+    path("mentions/<int:mention_id>/delete", views_delete.mention_delete, name="mention_delete"),
     path("cases/<int:case_id>/", views_case.case_detail, name="case"),
     path("cases/<int:case_id>/assign", views_case.assign, name="case_assign"),
     path("cases/<int:case_id>/status", views_case.set_status, name="case_status"),

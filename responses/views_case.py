@@ -26,7 +26,7 @@ from responses.forms import (
     TagsForm,
     active_people,
 )
-from responses.models import Case, Tag
+from responses.models import Case, Event, Tag
 from responses.views_inbox import inbox_row, resolve_assignee
 
 OTHER_MENTIONS_SHOWN = 20
@@ -74,6 +74,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         "revisions": mention.revisions.all(),
         "other_mentions": others,
         "related_cases": case.merged_cases.select_related("mention__source"),
+        "reopened": case.events.filter(kind=Event.Kind.REOPENED).select_related("actor").last(),
     }
     return render(request, "responses/case.html", context)
 

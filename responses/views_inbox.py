@@ -145,7 +145,7 @@ def mentions(request: HttpRequest) -> HttpResponse:
 @require_POST
 def open_case_by_hand(request: HttpRequest, mention_id: int) -> HttpResponse:
     mention = get_object_or_404(Mention, pk=mention_id)
-    case, created = open_case(mention, actor=request.user)
+    case, created = open_case(mention, actor=request.user, clock_from=timezone.now())
     if not created:
         messages.info(request, "This mention already has a case.")
     return redirect("case", case_id=case.pk)

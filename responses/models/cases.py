@@ -89,7 +89,10 @@ class Case(models.Model):
     priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.NORMAL)
     tags = models.ManyToManyField(Tag, blank=True, related_name="cases")
     severity = models.CharField(max_length=10, choices=Severity.choices, default=Severity.STANDARD)
-    due_at = models.DateTimeField(help_text="First response due (from mention.first_seen_at).")
+    # When the response clock started: the mention seen negative (new, or edited into negative),
+    # the owner opening a case for history, or the case reopened.
+    clock_from = models.DateTimeField(default=timezone.now)
+    due_at = models.DateTimeField(help_text="First response due (from clock_from).")
     # `responded` mirrors first_responded_at so the inbox ordering has a plain index to walk.
     responded = models.BooleanField(default=False)
     first_responded_at = models.DateTimeField(null=True, blank=True)
@@ -159,6 +162,7 @@ class Event(models.Model):
         MERGED = "merged", "Merged"
         MENTION_EDITED = "mention_edited", "Review edited"
         OUTCOME = "outcome", "Outcome"
+        REOPENED = "reopened", "Reopened"
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
     actor = models.ForeignKey(

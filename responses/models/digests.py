@@ -203,11 +203,13 @@ class AlertSettings(SingletonModel):
 
 
 class OwnerAlert(models.Model):
-    """An immediate email to the owners; `key` makes one alert per paused source or spike hour."""
+    """An immediate email to the owners (and, for a relapse, the case's assignee); `key` makes
+    one alert per paused source or spike hour, and one per relapsed review edit."""
 
     class Kind(models.TextChoices):
         SOURCE_PAUSED = "source_paused", "Source paused"
         SPIKE = "spike", "Spike of negative mentions"
+        RELAPSE = "relapse", "A recovered review dropped back"
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     key = models.CharField(max_length=100)

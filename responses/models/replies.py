@@ -12,6 +12,8 @@ from monitors.models import Mention, Revision
 from responses.models.cases import Case
 from reviewwatch.models import SingletonModel
 
+RELAPSE_MAX_RATING = 2
+
 __all__ = [
     "FollowUp",
     "Remedy",
@@ -233,3 +235,9 @@ class ReviewUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"Review on case {self.case_id} updated {self.seen_at:%Y-%m-%d}"
+
+    @property
+    def is_relapse(self) -> bool:
+        """A recovered review (above 2★) that dropped back to 2★ or less."""
+        old, new = self.old_rating, self.new_rating
+        return old is not None and new is not None and old > RELAPSE_MAX_RATING >= new

@@ -119,6 +119,7 @@ def test_edited_entry_makes_a_revision_once_and_fires_mention_revised(
 
 
 def test_deleted_mention_is_remembered_and_never_comes_back(httpserver):
+    from monitors.deletion import delete_mentions
     from monitors.models import Tombstone
 
     httpserver.expect_request("/feed").respond_with_data(
@@ -126,12 +127,11 @@ def test_deleted_mention_is_remembered_and_never_comes_back(httpserver):
     )
     source = make_source(httpserver)
     poll_source_now(source.pk)
-    mention = Mention.objects.get()
-    Tombstone.objects.create(source=source, external_id=mention.external_id)
-    mention.delete()
+    assert delete_mentions(Mention.objects.all()) == 1
+    assert Tombstone.objects.filter(source=source, external_id="a").exists()
     Source.objects.filter(pk=source.pk).update(content_hash="")
-    poll_source_now(source.pk)
-    assert not Mention.objects.exists()
+    outcome = poll_source_now(source.pk)
+    assert not Mention.objects.exists() and outcome.log.unchanged_count == 1
 
 
 def test_429_with_retry_after_delays_every_source_on_the_host_without_counting_a_failure(

@@ -16,7 +16,7 @@ NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def announce(django_capture_on_commit_callbacks):
+def announce(transactional_db, django_capture_on_commit_callbacks):
     """Send a monitors signal as a committed poll would: the alert task runs in-process."""
     celery_app.conf.task_always_eager = True
 

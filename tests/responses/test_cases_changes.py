@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from monitors.models import Mention, Revision
 from monitors.signals import mention_revised
@@ -57,22 +58,26 @@ def test_change_that_changes_nothing_writes_no_event(case, staff):
     assert case.version == 1 and case.events.count() == 1
 
 
-def test_resolving_records_answer_time_resolution_time_and_outcome(case, staff):
+def test_resolving_without_a_posted_reply_records_resolution_but_is_not_an_answer(case, staff):
     resolved = change_case(
         case.pk, 1, staff, Change(status=Case.Status.RESOLVED, outcome="Refund sent")
     )
-    assert resolved.resolved_at and resolved.first_responded_at and resolved.responded
-    assert resolved.outcome == "Refund sent"
+    assert resolved.resolved_at and resolved.outcome == "Refund sent"
+    assert not resolved.responded and resolved.first_responded_at is None
     kinds = set(case.events.values_list("kind", flat=True))
     assert {Event.Kind.STATUS, Event.Kind.OUTCOME} <= kinds
 
 
-def test_resolved_case_reopens_and_keeps_its_history(case, staff):
-    change_case(case.pk, 1, staff, Change(status=Case.Status.RESOLVED))
+def test_reopened_case_gets_a_new_due_time_and_loses_the_old_outcome_but_keeps_history(case, staff):
+    change_case(case.pk, 1, staff, Change(status=Case.Status.RESOLVED, outcome="Refund sent"))
+    before = timezone.now()
     reopened = change_case(case.pk, 2, staff, Change(status=Case.Status.ACKNOWLEDGED))
     assert reopened.resolved_at is None and reopened.is_open
-    assert reopened.first_responded_at is not None  # the customer was answered once
+    assert reopened.outcome == "" and not reopened.responded
+    assert reopened.clock_from >= before and reopened.due_at > timezone.now()
     assert case.events.filter(kind=Event.Kind.STATUS).count() == 2
+    assert case.events.filter(kind=Event.Kind.REOPENED).count() == 1
+    assert case.events.filter(kind=Event.Kind.OUTCOME).last().old_value == "Refund sent"
 
 
 def test_dismissal_keeps_the_reason(case, staff):

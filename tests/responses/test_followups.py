@@ -4,7 +4,7 @@ our reply (from a real poll), the same author coming back, and blocking an autho
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.template import Context, Template
@@ -33,7 +33,8 @@ def acme_settings():
 
 
 def review_page(reviews: list[dict]) -> str:
-    """A product page with schema.org JSON-LD reviews: dicts of id, author, stars, text."""
+    """A product page with schema.org JSON-LD reviews: dicts of id, author, stars, text (and
+    published, an ISO date; today when left out)."""
     data = {
         "@context": "https://schema.org",
         "@type": "Product",
@@ -45,7 +46,7 @@ def review_page(reviews: list[dict]) -> str:
                 "author": {"@type": "Person", "name": r["author"]},
                 "reviewRating": {"@type": "Rating", "ratingValue": r["stars"], "bestRating": 5},
                 "reviewBody": r["text"],
-                "datePublished": "2026-11-20",
+                "datePublished": r.get("published", date.today().isoformat()),
             }
             for r in reviews
         ],

@@ -39,7 +39,8 @@ def test_overdue_cases_come_first_then_the_soonest_due(owner):
 def test_answered_cases_sink_below_those_still_waiting(owner):
     answered = case_seen(300, rating=Decimal("1"))
     waiting = case_seen(5, rating=Decimal("4"))
-    change_case(answered.pk, 1, owner, Change(status=Case.Status.AWAITING))
+    posted = Change(status=Case.Status.AWAITING, answered=True)  # as Mark as posted does
+    change_case(answered.pk, 1, owner, posted)
     assert ids(inbox_page(InboxFilters(), owner)) == [waiting.pk, answered.pk]
 
 

@@ -20,6 +20,7 @@ def case_answered_after(source: Source, n: int, wait: timedelta | None, target: 
     return Case.objects.create(
         mention=mention,
         opened_at=seen,
+        clock_from=seen,
         due_at=seen + target,
         responded=wait is not None,
         first_responded_at=seen + wait if wait is not None else None,

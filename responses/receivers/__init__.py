@@ -1,0 +1,7 @@
+"""What responses does when monitors announces something (see monitors/signals.py).
+
+cases: a negative mention (one ordered reaction) and an edited mention on its case's timeline.
+replies: a review edited after our reply, and a relapse. alerts: a paused source.
+"""
+
+from responses.receivers import alerts, cases, replies  # noqa: F401

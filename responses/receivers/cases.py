@@ -1,0 +1,28 @@
+"""Opens and updates cases from the signals monitors sends.
+
+One receiver for `negative_mention`, so the order of what happens does not depend on the order
+in which modules were imported: open the case, fold it into the same author's earlier case,
+then make sure the spike check runs once after the poll's announcements commit.
+"""
+
+from __future__ import annotations
+
+from django.dispatch import receiver
+
+from monitors.models import Mention
+from monitors.signals import mention_revised, negative_mention
+from responses.cases import open_case_for_negative_mention, record_mention_edit
+from responses.followups import reopen_for_same_author
+from responses.spikes import check_spike_after_commit
+
+
+@receiver(negative_mention, sender=Mention, dispatch_uid="responses.negative_mention")
+def react_to_negative_mention(sender, mention: Mention, **kwargs) -> None:
+    if open_case_for_negative_mention(mention) is not None:
+        reopen_for_same_author(mention)
+    check_spike_after_commit()
+
+
+@receiver(mention_revised, sender=Mention, dispatch_uid="responses.mention_edited")
+def note_mention_edit_on_case(sender, mention: Mention, old: dict, new: dict, **kwargs) -> None:
+    record_mention_edit(mention, old, new)
