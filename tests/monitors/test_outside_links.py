@@ -134,6 +134,7 @@ def admin_source_data(url: str) -> dict:
         "enabled": "on",
         "paused_reason": "",
         "poll_interval_minutes": "15",
+        "history_days": "7",
         "created_at_0": "2026-12-01",
         "created_at_1": "10:00:00",
         "next_poll_at_0": "2026-12-01",
