@@ -14,11 +14,12 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import get_connection
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from monitors.models import Label, Mention, Source, Subject
+from responses.digests import SEND_LEASE
 from responses.models import AlertSettings, OwnerAlert
 from reviewwatch.emails import build_email
 from reviewwatch.roles import OWNER
@@ -93,26 +94,33 @@ def owner_emails() -> list[str]:
 
 
 def send_alert(alert_id: int, now: datetime | None = None) -> bool:
-    """Email the alert to every owner unless it went out already. True when it was sent now."""
-    alert = OwnerAlert.objects.filter(pk=alert_id, sent_at__isnull=True).first()
-    if alert is None:
-        return False
+    """Email the alert to every owner unless it went out already. True when it was sent now.
+
+    The send lease makes a redelivered copy of the task stand back while this one sends.
+    """
     now = now or timezone.now()
+    free = Q(sending_until__isnull=True) | Q(sending_until__lt=now)
+    leased = OwnerAlert.objects.filter(free, pk=alert_id, sent_at__isnull=True).update(
+        sending_until=now + SEND_LEASE, attempts=F("attempts") + 1
+    )
+    if not leased:
+        return False
+    alert = OwnerAlert.objects.get(pk=alert_id)
     context = {
         **alert.context,
         "inbox_url": settings.SITE_URL + reverse("home"),
         "sources_url": settings.SITE_URL + reverse("sources"),
     }
     name = f"alert_{alert.kind}"
-    OwnerAlert.objects.filter(pk=alert.pk).update(attempts=alert.attempts + 1)
     with get_connection() as connection:
         messages = [build_email(name, to, context) for to in owner_emails()]
         connection.send_messages(messages)
-    OwnerAlert.objects.filter(pk=alert.pk).update(sent_at=now, last_error="")
+    OwnerAlert.objects.filter(pk=alert.pk).update(sent_at=now, last_error="", sending_until=None)
     return True
 
 
 def record_alert_failure(alert_id: int, error: Exception) -> None:
+    """Keep the error for the admin and free the send lease for the retry."""
     OwnerAlert.objects.filter(pk=alert_id).update(
-        last_error=f"{type(error).__name__}: {error}"[:500]
+        last_error=f"{type(error).__name__}: {error}"[:500], sending_until=None
     )

@@ -26,10 +26,15 @@ from responses.models import OPEN_STATUSES, Delivery, DigestItem, DigestPreferen
 
 # Longer than the task hard time limit (180 s), so a live send never loses its claim.
 LEASE = timedelta(minutes=10)
+# Held while one task talks to the SMTP server (longer than the task's hard time limit), so a
+# redelivered copy of the task, which carries the same claim token, does not send it again.
+SEND_LEASE = timedelta(minutes=5)
 # A mention is committed within this long after its first_seen_at (poll tasks stop at 180 s),
 # so the watermark may trail the last selection by this much without missing a late commit.
 INGEST_GRACE = timedelta(minutes=10)
-MAX_BACKOFF_SECONDS = 3600
+# Retries wait in the worker (an ETA task) and Redis hands a task that is unacknowledged for
+# its visibility timeout (3600 s) to another worker: the longest delay stays well below it.
+MAX_BACKOFF_SECONDS = 900
 # What a failed SMTP conversation raises (smtplib.SMTPException is an OSError).
 SEND_ERRORS = (OSError,)
 
@@ -133,6 +138,8 @@ def send_claimed(
     )
     if pref is None:
         return False  # the person is gone, or another run took over the claim
+    if not take_send_lease(user_id, token, now):
+        return False  # a copy of this task is sending it right now
     if not pref.user.is_active or not pref.user.email:
         _finish(pref, token, now, watermark=now)
         return False
@@ -159,6 +166,16 @@ def send_claimed(
     return True
 
 
+def take_send_lease(user_id: int, token: uuid.UUID, now: datetime) -> bool:
+    """True for the one holder of `token` that may talk to the SMTP server now."""
+    free = Q(sending_until__isnull=True) | Q(sending_until__lt=now)
+    return bool(
+        DigestPreference.objects.filter(free, user_id=user_id, claim_token=token).update(
+            sending_until=now + SEND_LEASE
+        )
+    )
+
+
 def _finish(
     pref: DigestPreference, token: uuid.UUID, now: datetime, *, watermark: datetime, sent=False
 ) -> None:
@@ -169,6 +186,7 @@ def _finish(
         "next_due_at": pref.next_due_after(now),
         "claim_token": None,
         "claimed_until": None,
+        "sending_until": None,
     }
     if sent:
         fields |= {"last_sent_at": now, "failures": 0, "last_error": ""}
@@ -188,6 +206,7 @@ def record_failure(user_id: int, token: uuid.UUID, error: Exception, retry_in: i
         last_error=f"{type(error).__name__}: {error}"[:500],
         last_error_at=now,
         claimed_until=now + timedelta(seconds=retry_in) + LEASE,
+        sending_until=None,
     )
 
 
