@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 
+import pytest
 import redis
 from django.conf import settings
 from django.utils import timezone
@@ -13,7 +14,8 @@ from django_celery_beat.schedulers import DatabaseScheduler
 from reviewwatch.celery import app
 
 
-def test_every_periodic_tick_expires_before_the_next_so_an_outage_piles_nothing_up(transactional_db):
+@pytest.mark.django_db(transaction=True)  # the scheduler closes its database connection
+def test_every_periodic_tick_expires_before_the_next_so_an_outage_piles_nothing_up():
     broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
     broker.delete("celery")
     scheduler = DatabaseScheduler(app=app)
