@@ -35,7 +35,8 @@ def start_reclassify() -> tuple[ReclassifyJob, str]:
     now = timezone.now()
     running = ReclassifyJob.objects.filter(finished_at__isnull=True).first()
     if running is None:
-        return ReclassifyJob.objects.create(total=Mention.objects.count(), updated_at=now), "started"
+        job = ReclassifyJob.objects.create(total=Mention.objects.count(), updated_at=now)
+        return job, "started"
     if running.updated_at > now - STALLED_AFTER:
         return running, "running"
     return running, "resumed"
