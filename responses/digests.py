@@ -10,7 +10,6 @@ of the claim; that resend is the only way a person can get a digest twice.
 
 from __future__ import annotations
 
-import random
 import uuid
 from datetime import datetime, timedelta
 
@@ -23,6 +22,7 @@ from django.utils import timezone
 from monitors.models import Label, Mention, Subject
 from responses.digest_emails import build_digest
 from responses.models import OPEN_STATUSES, Delivery, DigestItem, DigestPreference
+from reviewwatch.emails import SEND_ERRORS, backoff_seconds
 
 # Longer than the task hard time limit (180 s), so a live send never loses its claim.
 LEASE = timedelta(minutes=10)
@@ -32,11 +32,6 @@ SEND_LEASE = timedelta(minutes=5)
 # A mention is committed within this long after its first_seen_at (poll tasks stop at 180 s),
 # so the watermark may trail the last selection by this much without missing a late commit.
 INGEST_GRACE = timedelta(minutes=10)
-# Retries wait in the worker (an ETA task) and Redis hands a task that is unacknowledged for
-# its visibility timeout (3600 s) to another worker: the longest delay stays well below it.
-MAX_BACKOFF_SECONDS = 900
-# What a failed SMTP conversation raises (smtplib.SMTPException is an OSError).
-SEND_ERRORS = (OSError,)
 
 Frequency = DigestPreference.Frequency
 Scope = DigestPreference.Scope
@@ -191,11 +186,6 @@ def _finish(
     if sent:
         fields |= {"last_sent_at": now, "failures": 0, "last_error": ""}
     DigestPreference.objects.filter(pk=pref.pk, claim_token=token).update(**fields)
-
-
-def backoff_seconds(retries: int) -> int:
-    """Exponential backoff with jitter, so a recovering SMTP server is not hit all at once."""
-    return min(MAX_BACKOFF_SECONDS, 60 * 2**retries) + random.randint(0, 30)
 
 
 def record_failure(user_id: int, token: uuid.UUID, error: Exception, retry_in: int) -> None:

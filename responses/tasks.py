@@ -1,21 +1,17 @@
-"""Celery entry points for digests and owner alerts. Tasks take IDs and are safe to run twice."""
+"""Celery entry points for digests, owner alerts and note emails. Tasks take IDs."""
 
 from __future__ import annotations
 
 import uuid
 
 from celery import shared_task
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from responses.alerts import record_alert_failure, send_alert
-from responses.digests import (
-    SEND_ERRORS,
-    backoff_seconds,
-    claim_due,
-    ensure_preferences,
-    record_failure,
-    send_claimed,
-)
+from responses.digests import claim_due, ensure_preferences, record_failure, send_claimed
+from responses.models import Note
+from reviewwatch.emails import SEND_ERRORS, backoff_seconds, send_email
 
 
 @shared_task(name="responses.tasks.send_due_digests", ignore_result=True)
@@ -62,3 +58,24 @@ def send_owner_alert(self, alert_id: int) -> bool:
     except SEND_ERRORS as error:
         record_alert_failure(alert_id, error)
         raise self.retry(exc=error, countdown=backoff_seconds(self.request.retries)) from error
+
+
+@shared_task(
+    name="responses.tasks.send_note_mention",
+    bind=True,
+    acks_late=True,
+    ignore_result=True,
+    max_retries=8,
+)
+def send_note_mention(self, note_id: int, recipient_id: int) -> bool:
+    """Email one colleague that a note @mentions them; False when the note or person is gone."""
+    note = Note.objects.select_related("case", "author").filter(pk=note_id).first()
+    person = get_user_model().objects.filter(pk=recipient_id, is_active=True).first()
+    if note is None or person is None or not person.email:
+        return False
+    context = {"note": note, "case": note.case, "author": note.author, "recipient": person}
+    try:
+        send_email("note_mention", person.email, context)
+    except SEND_ERRORS as error:
+        raise self.retry(exc=error, countdown=backoff_seconds(self.request.retries)) from error
+    return True

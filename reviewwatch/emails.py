@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
+import random
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+
+# What a failed SMTP conversation raises (smtplib.SMTPException is an OSError).
+SEND_ERRORS = (OSError,)
+# Retries wait in the worker (an ETA task) and Redis hands a task that is unacknowledged for
+# its visibility timeout (3600 s) to another worker: the longest delay stays well below it.
+MAX_BACKOFF_SECONDS = 900
+
+
+def backoff_seconds(retries: int) -> int:
+    """Exponential backoff with jitter, so a recovering SMTP server is not hit all at once."""
+    return min(MAX_BACKOFF_SECONDS, 60 * 2**retries) + random.randint(0, 30)
 
 
 def build_email(
