@@ -83,9 +83,7 @@ def _queue_invitation(request: HttpRequest, user) -> None:
     if enqueue(send_invitation, user.pk, request.user.pk):
         messages.success(request, f"Invitation to {user.email} is on its way.")
     else:
-        messages.error(
-            request, f"{user.email} was added, but the invitation could not be sent: {BROKER_DOWN}"
-        )
+        messages.error(request, f"The invitation to {user.email} was not sent. {BROKER_DOWN}")
 
 
 @owner_required

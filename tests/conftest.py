@@ -63,7 +63,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     before, after = session.config.stash.get(TRACKED, {}), tracked_files()
     changed = sorted(name for name, digest in before.items() if after.get(name) != digest)
     if changed:
-        print(f"\nThe tests changed tracked files: {', '.join(changed)}")
+        print(f"\nTracked files changed during the run (by a test or by you): {', '.join(changed)}")
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
@@ -71,7 +71,10 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 def docs_dir(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
     """Where tests write docs/inbox.png and docs/sample-*.txt: a tmp path unless `make docs`."""
     chosen = request.config.getoption("--docs-dir")
-    return Path(chosen) if chosen else tmp_path
+    if not chosen:
+        return tmp_path
+    Path(chosen).mkdir(parents=True, exist_ok=True)
+    return Path(chosen)
 
 
 @pytest.fixture(scope="session")
