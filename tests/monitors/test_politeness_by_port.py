@@ -76,3 +76,16 @@ def test_poll_command_says_at_once_that_the_host_asked_us_to_wait(slowed_down):
         call_command("poll", str(sibling.pk), stderr=err, stdout=io.StringIO())
     assert time.monotonic() - started < 5
     assert "Sibling: held back: localhost asked us to wait until" in err.getvalue()
+
+
+def test_poll_command_says_at_once_that_another_poll_holds_the_host(httpserver, db):
+    source = Source.objects.create(name="Busy", url=httpserver.url_for("/feed"))
+    HostState.objects.create(host=source.host, busy_until=timezone.now() + timedelta(minutes=3))
+    err = io.StringIO()
+    started = time.monotonic()
+    with pytest.raises(CommandError):
+        call_command("poll", str(source.pk), stderr=err, stdout=io.StringIO())
+    assert time.monotonic() - started < 5
+    assert "Busy: held back: another poll of localhost is running; try again after" in (
+        err.getvalue()
+    )

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from monitors import scheduling
-from monitors.models import Source, host_name
+from monitors.models import HostState, Source, host_name
 from monitors.polling import Outcome, poll_source_now
 
 # Wait for a host that frees this soon (the minimum gap, a short poll); say so for longer.
@@ -33,7 +33,11 @@ def held_back(source: Source, free_at: datetime) -> str:
     until = scheduling.deferred_until(source.host, now)
     if until is not None:
         return f"held back: {host} asked us to wait until {until:%Y-%m-%d %H:%M} UTC"
-    return f"held back: another poll of {host} is running; try again after {free_at:%H:%M:%S} UTC"
+    if HostState.objects.filter(host=source.host, busy_until__gt=now).exists():
+        why = f"another poll of {host} is running"
+    else:
+        why = f"the least gap between requests to {host} (RW_HOST_MIN_GAP_SECONDS)"
+    return f"held back: {why}; try again after {free_at:%H:%M:%S} UTC"
 
 
 class Command(BaseCommand):
