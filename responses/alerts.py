@@ -19,9 +19,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from monitors.models import Label, Mention, Source, Subject
-from responses.digests import SEND_LEASE
 from responses.models import AlertSettings, OwnerAlert
-from reviewwatch.emails import build_email
+from reviewwatch.emails import SEND_LEASE, build_email
 from reviewwatch.roles import OWNER
 
 # The usual rate counts as at least this, or one mention after a quiet week is "3x usual".

@@ -22,13 +22,10 @@ from django.utils import timezone
 from monitors.models import Label, Mention, Subject
 from responses.digest_emails import build_digest
 from responses.models import OPEN_STATUSES, Delivery, DigestItem, DigestPreference
-from reviewwatch.emails import SEND_ERRORS, backoff_seconds
+from reviewwatch.emails import SEND_ERRORS, SEND_LEASE, backoff_seconds
 
 # Longer than the task hard time limit (180 s), so a live send never loses its claim.
 LEASE = timedelta(minutes=10)
-# Held while one task talks to the SMTP server (longer than the task's hard time limit), so a
-# redelivered copy of the task, which carries the same claim token, does not send it again.
-SEND_LEASE = timedelta(minutes=5)
 # A mention is committed within this long after its first_seen_at (poll tasks stop at 180 s),
 # so the watermark may trail the last selection by this much without missing a late commit.
 INGEST_GRACE = timedelta(minutes=10)

@@ -1,4 +1,5 @@
-"""Celery entry points for digests, owner alerts and note emails. Tasks take IDs."""
+"""Celery entry points for digests, owner alerts and note emails. Tasks take IDs and are safe
+to run twice."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.utils import timezone
 from responses.alerts import record_alert_failure, send_alert
 from responses.digests import claim_due, ensure_preferences, record_failure, send_claimed
 from responses.models import Note
-from reviewwatch.emails import SEND_ERRORS, backoff_seconds, send_email
+from reviewwatch.emails import SEND_ERRORS, backoff_seconds, send_email, send_once
 
 
 @shared_task(name="responses.tasks.send_due_digests", ignore_result=True)
@@ -68,14 +69,16 @@ def send_owner_alert(self, alert_id: int) -> bool:
     max_retries=8,
 )
 def send_note_mention(self, note_id: int, recipient_id: int) -> bool:
-    """Email one colleague that a note @mentions them; False when the note or person is gone."""
+    """Email one colleague, once, that a note @mentions them. True when it was sent now."""
     note = Note.objects.select_related("case", "author").filter(pk=note_id).first()
     person = get_user_model().objects.filter(pk=recipient_id, is_active=True).first()
     if note is None or person is None or not person.email:
         return False
     context = {"note": note, "case": note.case, "author": note.author, "recipient": person}
     try:
-        send_email("note_mention", person.email, context)
+        return send_once(
+            f"note:{note_id}:{recipient_id}",
+            lambda: send_email("note_mention", person.email, context),
+        )
     except SEND_ERRORS as error:
         raise self.retry(exc=error, countdown=backoff_seconds(self.request.retries)) from error
-    return True

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from reviewwatch.emails import send_email
+from reviewwatch.emails import send_email, send_once
 from reviewwatch.roles import role_of
 
 
@@ -25,8 +25,11 @@ def is_invited(user) -> bool:
     return user.is_active and not user.has_usable_password()
 
 
-def send_invitation(user_id: int, inviter_id: int) -> bool:
-    """Email the invitation with a fresh link; False once the person has chosen a password."""
+def send_invitation(user_id: int, inviter_id: int, key: str) -> bool:
+    """Email the invitation with a fresh link, once per `key` (one per press of a button).
+
+    False once the person has chosen a password, or when this key's email already went out.
+    """
     people = get_user_model().objects
     user = people.filter(pk=user_id).first()
     if user is None or not is_invited(user):
@@ -37,5 +40,4 @@ def send_invitation(user_id: int, inviter_id: int) -> bool:
         "role": role_of(user),
         "link": set_password_link(user),
     }
-    send_email("invite", user.email, context)
-    return True
+    return send_once(f"invite:{key}", lambda: send_email("invite", user.email, context))

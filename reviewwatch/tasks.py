@@ -19,9 +19,9 @@ def heartbeat(name: str = "worker") -> None:
     ignore_result=True,
     max_retries=8,
 )
-def send_invitation(self, user_id: int, inviter_id: int) -> bool:
+def send_invitation(self, user_id: int, inviter_id: int, key: str) -> bool:
     """Email an invitation; SMTP errors retry with backoff instead of failing the owner's page."""
     try:
-        return invitations.send_invitation(user_id, inviter_id)
+        return invitations.send_invitation(user_id, inviter_id, key)
     except SEND_ERRORS as error:
         raise self.retry(exc=error, countdown=backoff_seconds(self.request.retries)) from error

@@ -3,6 +3,8 @@ deactivate)."""
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required
@@ -80,7 +82,7 @@ def resend_invitation(request: HttpRequest, user_id: int) -> HttpResponse:
 
 def _queue_invitation(request: HttpRequest, user) -> None:
     """The email goes from a task: a mail server that is down never fails the page."""
-    if enqueue(send_invitation, user.pk, request.user.pk):
+    if enqueue(send_invitation, user.pk, request.user.pk, uuid.uuid4().hex):
         messages.success(request, f"Invitation to {user.email} is on its way.")
     else:
         messages.error(request, f"The invitation to {user.email} was not sent. {BROKER_DOWN}")

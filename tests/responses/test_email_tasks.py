@@ -12,9 +12,12 @@ from django.urls import reverse
 
 from responses.cases import open_case
 from responses.models import Note
+from responses.tasks import send_note_mention
+from reviewwatch.tasks import send_invitation
 from tests.conftest import CeleryWorker
 from tests.queued import run_queued_tasks
 from tests.responses.conftest import free_port
+from tests.responses.test_send_once import run_twice_at_once
 
 
 @pytest.fixture
@@ -85,3 +88,32 @@ def test_only_an_owner_can_send_an_invitation_again(staff_client, client, owner,
     client.logout()
     assert client.post(url).status_code == 302
     assert "login" in client.post(url)["Location"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_note_email_task_delivered_twice_sends_one_email(
+    slow_smtp_server, staff, owner, make_mention
+):
+    case = open_case(make_mention(rating=1))[0]
+    note = Note.objects.create(case=case, author=staff, body="@alice call her")
+
+    run_twice_at_once(lambda: send_note_mention(note.pk, owner.pk))
+    send_note_mention(note.pk, owner.pk)  # and a third copy, later
+
+    assert [m["To"] for m in slow_smtp_server.messages] == ["alice@example.com"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_invitation_task_delivered_twice_sends_one_email_and_a_resend_sends_another(
+    slow_smtp_server, owner
+):
+    dana = get_user_model().objects.create_user(
+        username="dana@example.com", email="dana@example.com"
+    )
+    dana.set_unusable_password()
+    dana.save()
+
+    run_twice_at_once(lambda: send_invitation(dana.pk, owner.pk, "first-press"))
+    assert len(slow_smtp_server.messages) == 1
+    send_invitation(dana.pk, owner.pk, "second-press")
+    assert len(slow_smtp_server.messages) == 2
