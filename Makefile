@@ -7,7 +7,7 @@ PIP := $(PY) -m pip
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/reviewwatch
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run demo test install install-test lint format bench eval clean
+.PHONY: run demo test docs install install-test lint format bench eval clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,15 @@ test: install-test
 	$(VENV)/bin/ruff format --check .
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) RW_ALLOW_PRIVATE_SOURCES=1 \
 		$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# The README's screenshot and samples (docs/inbox.png, docs/sample-*.txt); tests never write them.
+DOCS_TESTS := tests/responses/test_inbox_browser.py::test_inbox_screenshot_with_a_few_cases \
+	tests/responses/test_replies.py::test_a_seeded_template_fills_a_humble_reply_written_to_docs_sample \
+	tests/responses/test_digest_email.py::test_sample_digest_is_written_for_the_readme
+docs: install-test
+	bash scripts/test-services.sh
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) RW_ALLOW_PRIVATE_SOURCES=1 \
+		$(VENV)/bin/pytest -q --docs-dir docs $(DOCS_TESTS)
 
 bench: install-test
 	bash scripts/test-services.sh --no-browser

@@ -24,6 +24,35 @@ def stars(rating: Decimal | float | None) -> str:
     return "" if rating is None else f"{Decimal(rating).normalize():f}★"
 
 
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def host_key(url: str) -> str:
+    """Whom politeness is owed to: the host, with its port unless it is the scheme's default.
+
+    Two servers on one machine (example.com:8080 and example.com:9090) are held back apart;
+    http and https on their usual ports count as one site.
+    """
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    if ":" in host:
+        host = f"[{host}]"  # an IPv6 address
+    if port is None or port == DEFAULT_PORTS.get(parts.scheme.lower()):
+        return host
+    return f"{host}:{port}"
+
+
+def host_name(key: str) -> str:
+    """The host of a host_key, as a person would name it: "example.com"."""
+    if key.startswith("["):
+        return key[1:].split("]", 1)[0]
+    return key.rsplit(":", 1)[0] if ":" in key else key
+
+
 class Subject(models.TextChoices):
     OURS = "ours", "Our business"
     COMPETITOR = "competitor", "A competitor"
@@ -44,7 +73,7 @@ class Source(models.Model):
     name = models.CharField(max_length=120)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.FEED)
     url = models.URLField(max_length=2000)
-    host = models.CharField(max_length=255, editable=False, db_index=True)
+    host = models.CharField(max_length=300, editable=False, db_index=True)  # host_key(url)
     subject = models.CharField(max_length=20, choices=Subject.choices, default=Subject.OURS)
     competitor_name = models.CharField(max_length=120, blank=True)
     enabled = models.BooleanField(default=True)
@@ -85,7 +114,7 @@ class Source(models.Model):
         return self.name
 
     def save(self, *args, **kwargs) -> None:
-        self.host = (urlsplit(self.url).hostname or "").lower()
+        self.host = host_key(self.url)
         super().save(*args, **kwargs)
 
     @property
@@ -102,11 +131,13 @@ class Source(models.Model):
 
 
 class HostState(models.Model):
-    """Politeness per host: one request at a time, a minimum gap, and Retry-After delays."""
+    """Politeness per host and port: one request at a time, a minimum gap, Retry-After delays."""
 
-    host = models.CharField(max_length=255, unique=True)
+    host = models.CharField(max_length=300, unique=True)  # host_key() of the sources' URLs
     busy_until = models.DateTimeField(null=True, blank=True)
     next_allowed_at = models.DateTimeField(default=timezone.now)
+    # Until when the site asked us to wait (429/503 with Retry-After): the Sources page says so.
+    deferred_until = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return self.host

@@ -58,6 +58,7 @@ class Outcome:
     status: str
     log: PollLog | None = None
     counts: IngestCounts | None = None
+    free_at: datetime | None = None  # host_busy: when the host may be asked again
 
 
 def allow_private() -> bool:
@@ -129,7 +130,7 @@ def poll_source_now(source_id: int, *, retry_in: float | None = None) -> Outcome
     if not scheduling.claim_host(source.host, now):
         free_at = scheduling.host_free_at(source.host, now)
         Source.objects.filter(pk=source_id).update(poll_lock_until=None, next_poll_at=free_at)
-        return Outcome("host_busy")
+        return Outcome("host_busy", free_at=free_at)
     try:
         outcome = _poll_logged(source, now, retry_in)
     finally:

@@ -1,4 +1,8 @@
-"""Classify every mention again after the owner changed the rules, with progress on a job row."""
+"""Classify every mention again after the owner changed the rules, with progress on a job row.
+
+Each task classifies one chunk and queues the next, so no task runs long and a lost task loses
+one chunk's progress at most: pressing the button again resumes the job at its cursor.
+"""
 
 from __future__ import annotations
 
@@ -19,57 +23,76 @@ from monitors.ingest import (
 from monitors.models import Label, Mention, ReclassifyJob, Subject
 
 CHUNK = 500
-
-
+# A running job with no progress for this long lost its task (a chunk takes seconds).
 STALLED_AFTER = timedelta(minutes=15)
 
 
-def start_reclassify() -> ReclassifyJob:
-    """A new job, unless one is still making progress (then that one is returned).
+def start_reclassify() -> tuple[ReclassifyJob, str]:
+    """The job to run and what happened: "running" (leave it be), "resumed" or "started".
 
-    A job whose task was lost (no progress for STALLED_AFTER) is closed and replaced.
+    A job whose task was lost (no progress for STALLED_AFTER) goes on from its cursor.
     """
     now = timezone.now()
     running = ReclassifyJob.objects.filter(finished_at__isnull=True).first()
-    if running and running.updated_at > now - STALLED_AFTER:
-        return running
-    if running:
-        ReclassifyJob.objects.filter(pk=running.pk).update(finished_at=now)
-    return ReclassifyJob.objects.create(total=Mention.objects.count(), updated_at=now)
+    if running is None:
+        job = ReclassifyJob.objects.create(total=Mention.objects.count(), updated_at=now)
+        return job, "started"
+    if running.updated_at > now - STALLED_AFTER:
+        return running, "running"
+    return running, "resumed"
+
+
+def mark_progress(job: ReclassifyJob) -> None:
+    """The job's task was (re)queued just now: it is not stalled."""
+    ReclassifyJob.objects.filter(pk=job.pk).update(updated_at=timezone.now())
 
 
 def reclassify_chunk(job_id: int) -> bool:
-    """Classify the next chunk; False when the job is finished or gone."""
-    job = ReclassifyJob.objects.filter(pk=job_id, finished_at__isnull=True).first()
-    if job is None:
-        return False
+    """Classify the next chunk; True when more remain.
+
+    The job row stays locked for the chunk, so a second copy of the task skips instead of
+    doing the same chunk again. A mention whose content changed since it was read (a poll saw
+    an edit and classified the new text) is left as that poll wrote it.
+    """
     rules, blocked = owner_rules(), blocked_author_names()
-    chunk = list(Mention.objects.filter(pk__gt=job.last_mention_id).order_by("pk")[:CHUNK])
-    changed, newly_negative = 0, []
+    newly_negative: list[Mention] = []
     with transaction.atomic():
+        job = (
+            ReclassifyJob.objects.select_for_update(skip_locked=True)
+            .filter(pk=job_id, finished_at__isnull=True)
+            .first()
+        )
+        if job is None:
+            return False  # finished, gone, or a copy of this task holds it
+        chunk = list(Mention.objects.filter(pk__gt=job.last_mention_id).order_by("pk")[:CHUNK])
+        changed = 0
         for mention in chunk:
             fields = classified_fields(
                 classify_mention(mention.title, mention.text, mention.rating, rules)
             )
             fields["author_blocked"] = bool(mention.author) and mention.author.casefold() in blocked
-            if any(getattr(mention, key) != value for key, value in fields.items()):
-                Mention.objects.filter(pk=mention.pk).update(**fields)
-                changed += 1
-                for key, value in fields.items():
-                    setattr(mention, key, value)
-                if _needs_announcement(mention):
-                    newly_negative.append(mention)
+            if all(getattr(mention, key) == value for key, value in fields.items()):
+                continue
+            same_content = Mention.objects.filter(pk=mention.pk, content_hash=mention.content_hash)
+            if not same_content.update(**fields):
+                continue
+            changed += 1
+            for key, value in fields.items():
+                setattr(mention, key, value)
+            if _needs_announcement(mention):
+                newly_negative.append(mention)
+        more = len(chunk) == CHUNK
         ReclassifyJob.objects.filter(pk=job.pk).update(
             done=F("done") + len(chunk),
             total=Greatest(F("total"), F("done") + len(chunk)),  # mentions added meanwhile
             updated_at=timezone.now(),
             changed=F("changed") + changed,
             last_mention_id=chunk[-1].pk if chunk else job.last_mention_id,
-            finished_at=None if len(chunk) == CHUNK else timezone.now(),
+            finished_at=None if more else timezone.now(),
         )
     for mention in newly_negative:
         announce_negative(mention)
-    return len(chunk) == CHUNK
+    return more
 
 
 def _needs_announcement(mention: Mention) -> bool:

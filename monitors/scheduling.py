@@ -1,8 +1,9 @@
 """When sources are polled: claim due sources atomically and keep hosts polite.
 
 `claim_due_sources` runs in the beat's dispatch task. It locks due rows with
-SELECT ... FOR UPDATE SKIP LOCKED, takes at most one source per host whose HostState lease
-is free and whose minimum gap has passed (a conditional UPDATE on HostState), and moves each
+SELECT ... FOR UPDATE SKIP LOCKED, takes at most one source per host (a host and port, see
+`host_key`) whose HostState lease is free and whose minimum gap has passed (a conditional
+UPDATE on HostState), and moves each
 claimed source's next poll time forward with ±10% jitter before the poll is even enqueued,
 so two beats never hand out the same source. Celery's own rate_limit is per worker, which is
 why the per-host limit lives here, in the database.
@@ -99,6 +100,17 @@ def release_host(host: str, now: datetime) -> None:
 
 
 def delay_host(host: str, until: datetime) -> None:
-    """The site asked us to wait (Retry-After): hold back every source on that host."""
-    HostState.objects.update_or_create(host=host, defaults={"next_allowed_at": until})
+    """The site asked us to wait (Retry-After): hold back every source on that host and port."""
+    HostState.objects.update_or_create(
+        host=host, defaults={"next_allowed_at": until, "deferred_until": until}
+    )
     Source.objects.filter(host=host, next_poll_at__lt=until).update(next_poll_at=until)
+
+
+def deferred_until(host: str, now: datetime) -> datetime | None:
+    """When the site lets us ask again, if it told us to wait; None otherwise."""
+    return (
+        HostState.objects.filter(host=host, deferred_until__gt=now)
+        .values_list("deferred_until", flat=True)
+        .first()
+    )

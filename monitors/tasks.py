@@ -53,17 +53,11 @@ def poll_source(self, source_id: int) -> str:
     return outcome.status
 
 
-@shared_task(
-    name="monitors.tasks.reclassify_mentions",
-    ignore_result=True,
-    acks_late=True,
-    soft_time_limit=600,
-    time_limit=660,
-)
+@shared_task(name="monitors.tasks.reclassify_mentions", ignore_result=True, acks_late=True)
 def reclassify_mentions(job_id: int) -> None:
-    """Classify every mention again with the owner's current rules, chunk by chunk."""
-    while reclassify_chunk(job_id):
-        pass
+    """Classify one chunk of mentions again with the owner's current rules, then queue the next."""
+    if reclassify_chunk(job_id):
+        reclassify_mentions.delay(job_id)
 
 
 @shared_task(name="monitors.tasks.prune_poll_logs", ignore_result=True)

@@ -3,11 +3,13 @@ edit, pause, resume, poll now, open cases for imported history and delete for th
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import Count, OuterRef, ProtectedError, QuerySet, RestrictedError, Subquery
+from django.db.models.functions import Now
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
@@ -16,10 +18,20 @@ from django.utils import timezone
 from django.utils.timesince import timesince, timeuntil
 from django.views.decorators.http import require_GET, require_POST
 
+from monitors import scheduling
 from monitors.fetch import FetchError
 from monitors.forms import SourceForm
 from monitors.ingest import announce_history, announce_pending_negatives, unannounced_negatives
-from monitors.models import Label, PollLog, RatingSnapshot, Source, Subject, stars
+from monitors.models import (
+    HostState,
+    Label,
+    PollLog,
+    RatingSnapshot,
+    Source,
+    Subject,
+    host_name,
+    stars,
+)
 from monitors.netguard import UnsafeURL
 from monitors.parsers.base import ParseError
 from monitors.polling import RobotsDisallowed
@@ -57,11 +69,20 @@ def rating_summary(rating: Decimal | None, count: int | None, previous: Decimal 
     return text
 
 
+def waiting_words(host: str, until: datetime, now: datetime) -> str:
+    """ "Waiting until 07:47 because example.com asked us to" (with the date if not today)."""
+    until, today = timezone.localtime(until), timezone.localtime(now).date()
+    when = f"{until:%H:%M}" if until.date() == today else f"{until:%Y-%m-%d %H:%M}"
+    return f"Waiting until {when} because {host_name(host)} asked us to"
+
+
 def sources_with_health() -> QuerySet[Source]:
     """Sources with what the list shows, in one query whatever their number."""
     polls = PollLog.objects.filter(source=OuterRef("pk")).order_by("-started_at")
     snapshots = RatingSnapshot.objects.filter(source=OuterRef("pk")).order_by("-taken_at")
+    deferrals = HostState.objects.filter(host=OuterRef("host"), deferred_until__gt=Now())
     return Source.objects.annotate(
+        deferred_until=Subquery(deferrals.values("deferred_until")[:1]),
         mention_count=Count("mentions"),
         last_outcome=Subquery(polls.values("outcome")[:1]),
         rating_now=Subquery(snapshots.values("rating")[:1]),
@@ -81,6 +102,9 @@ def health_summary(source: Source, last_outcome: str | None) -> str:
             f"Failing: {source.consecutive_failures} failed poll{plural} in a row. "
             f"Last error: {source.last_error or 'unknown'}"
         )
+    until = scheduling.deferred_until(source.host, now)
+    if until is not None:
+        return waiting_words(source.host, until, now) + "."
     if source.last_polled_at is None:
         line = "Not polled yet"
     else:
@@ -94,13 +118,15 @@ def health_summary(source: Source, last_outcome: str | None) -> str:
 
 @require_GET
 def source_list(request: HttpRequest) -> HttpResponse:
-    sources = list(sources_with_health())
+    sources, now = list(sources_with_health()), timezone.now()
     for source in sources:
         source.outcome_words = outcome_in_words(source.last_outcome)
+        if source.deferred_until:
+            source.waiting = waiting_words(source.host, source.deferred_until, now)
         source.rating_line = rating_summary(
             source.rating_now, source.rating_count, source.rating_before
         )
-    context = {"sources": sources, "now": timezone.now(), "nav": "sources"}
+    context = {"sources": sources, "now": now, "nav": "sources"}
     return render(request, "monitors/source_list.html", context)
 
 

@@ -13,7 +13,7 @@ from monitors.classify import classify
 from monitors.forms import BlockAuthorForm, RulesForm, TryRulesForm
 from monitors.ingest import owner_rules
 from monitors.models import BlockedAuthor, ClassificationRules, ReclassifyJob
-from monitors.reclassify import start_reclassify
+from monitors.reclassify import mark_progress, start_reclassify
 from monitors.tasks import reclassify_mentions
 from reviewwatch.queue import BROKER_DOWN, enqueue
 from reviewwatch.roles import owner_required
@@ -62,15 +62,20 @@ def classification_rules(request: HttpRequest) -> HttpResponse:
 @owner_required
 @require_POST
 def reclassify_start(request: HttpRequest) -> HttpResponse:
-    already_running = ReclassifyJob.objects.filter(finished_at__isnull=True).exists()
-    job = start_reclassify()
-    if already_running:
+    job, state = start_reclassify()
+    if state == "running":
         messages.info(request, "Mentions are already being classified again; see below.")
-    elif enqueue(reclassify_mentions, job.pk):
-        messages.success(request, f"Classifying all {job.total} mentions again.")
-    else:
-        job.delete()  # never started: do not leave a job that looks stuck
+    elif not enqueue(reclassify_mentions, job.pk):
+        if state == "started":
+            job.delete()  # never started: do not leave a job that looks stuck
         messages.error(request, BROKER_DOWN)
+    elif state == "resumed":
+        mark_progress(job)
+        messages.success(
+            request, f"Classifying again where it stopped: {job.done} of {job.total} done."
+        )
+    else:
+        messages.success(request, f"Classifying all {job.total} mentions again.")
     return back_to("reclassify")
 
 

@@ -14,12 +14,12 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.core.mail import get_connection
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from monitors.models import Label, Mention, Source, Subject, stars
 from responses.models import AlertSettings, Case, OwnerAlert, ReviewUpdate
-from reviewwatch.emails import build_email
+from reviewwatch.emails import SEND_LEASE, build_email
 from reviewwatch.links import absolute_url
 from reviewwatch.roles import OWNER
 
@@ -112,27 +112,34 @@ def owner_emails() -> list[str]:
 
 
 def send_alert(alert_id: int, now: datetime | None = None) -> bool:
-    """Email the alert to every owner unless it went out already. True when it was sent now."""
-    alert = OwnerAlert.objects.filter(pk=alert_id, sent_at__isnull=True).first()
-    if alert is None:
-        return False
+    """Email the alert to every owner unless it went out already. True when it was sent now.
+
+    The send lease makes a redelivered copy of the task stand back while this one sends.
+    """
     now = now or timezone.now()
+    free = Q(sending_until__isnull=True) | Q(sending_until__lt=now)
+    leased = OwnerAlert.objects.filter(free, pk=alert_id, sent_at__isnull=True).update(
+        sending_until=now + SEND_LEASE, attempts=F("attempts") + 1
+    )
+    if not leased:
+        return False
+    alert = OwnerAlert.objects.get(pk=alert_id)
     context = {
         **alert.context,
         "inbox_url": absolute_url("home"),
         "sources_url": absolute_url("sources"),
     }
     name = f"alert_{alert.kind}"
-    OwnerAlert.objects.filter(pk=alert.pk).update(attempts=alert.attempts + 1)
     with get_connection() as connection:
         recipients = sorted(set(owner_emails()) | ({alert.context.get("also_to")} - {"", None}))
         messages = [build_email(name, to, context) for to in recipients]
         connection.send_messages(messages)
-    OwnerAlert.objects.filter(pk=alert.pk).update(sent_at=now, last_error="")
+    OwnerAlert.objects.filter(pk=alert.pk).update(sent_at=now, last_error="", sending_until=None)
     return True
 
 
 def record_alert_failure(alert_id: int, error: Exception) -> None:
+    """Keep the error for the admin and free the send lease for the retry."""
     OwnerAlert.objects.filter(pk=alert_id).update(
-        last_error=f"{type(error).__name__}: {error}"[:500]
+        last_error=f"{type(error).__name__}: {error}"[:500], sending_until=None
     )

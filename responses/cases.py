@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from monitors.models import Mention, Subject, stars
 from responses.models import OPEN_STATUSES, Case, Event, Note, Tag, TriageSettings
-from reviewwatch.emails import send_email
+from reviewwatch.queue import enqueue
 
 URGENT_MAX_RATING = Decimal(2)
 CLOSED_STATUSES = (Case.Status.RESOLVED, Case.Status.DISMISSED)
@@ -277,17 +277,16 @@ def mentioned_colleagues(body: str, author) -> list:
 
 
 def add_note(case: Case, author, body: str) -> Note:
-    """Store an internal note and email each colleague it @mentions, once the note is saved."""
+    """Store an internal note; once it is saved, a task emails each colleague it @mentions."""
+    from responses.tasks import send_note_mention  # tasks imports this module (via digests)
+
     with transaction.atomic():
         note = Note.objects.create(case=case, author=author, body=body.strip())
         Event.objects.create(
             case=case, actor=author, at=note.created_at, kind=Event.Kind.NOTE, note=note
         )
         for person in mentioned_colleagues(body, author):
-            context = {"note": note, "case": case, "author": author, "recipient": person}
-            transaction.on_commit(
-                lambda to=person.email, ctx=context: send_email("note_mention", to, ctx)
-            )
+            transaction.on_commit(lambda pk=person.pk: enqueue(send_note_mention, note.pk, pk))
     return note
 
 

@@ -10,7 +10,6 @@ of the claim; that resend is the only way a person can get a digest twice.
 
 from __future__ import annotations
 
-import random
 import uuid
 from datetime import datetime, timedelta
 
@@ -23,15 +22,13 @@ from django.utils import timezone
 from monitors.models import Label, Mention, Subject
 from responses.digest_emails import build_digest
 from responses.models import OPEN_STATUSES, Delivery, DigestItem, DigestPreference
+from reviewwatch.emails import SEND_ERRORS, SEND_LEASE, backoff_seconds
 
 # Longer than the task hard time limit (180 s), so a live send never loses its claim.
 LEASE = timedelta(minutes=10)
 # A mention is committed within this long after its first_seen_at (poll tasks stop at 180 s),
 # so the watermark may trail the last selection by this much without missing a late commit.
 INGEST_GRACE = timedelta(minutes=10)
-MAX_BACKOFF_SECONDS = 3600
-# What a failed SMTP conversation raises (smtplib.SMTPException is an OSError).
-SEND_ERRORS = (OSError,)
 
 Frequency = DigestPreference.Frequency
 Scope = DigestPreference.Scope
@@ -141,6 +138,8 @@ def send_claimed(
     )
     if pref is None:
         return False  # the person is gone, or another run took over the claim
+    if not take_send_lease(user_id, token, now):
+        return False  # a copy of this task is sending it right now
     if not pref.user.is_active or not pref.user.email:
         _finish(pref, token, now, watermark=now)
         return False
@@ -167,6 +166,16 @@ def send_claimed(
     return True
 
 
+def take_send_lease(user_id: int, token: uuid.UUID, now: datetime) -> bool:
+    """True for the one holder of `token` that may talk to the SMTP server now."""
+    free = Q(sending_until__isnull=True) | Q(sending_until__lt=now)
+    return bool(
+        DigestPreference.objects.filter(free, user_id=user_id, claim_token=token).update(
+            sending_until=now + SEND_LEASE
+        )
+    )
+
+
 def _finish(
     pref: DigestPreference, token: uuid.UUID, now: datetime, *, watermark: datetime, sent=False
 ) -> None:
@@ -177,15 +186,11 @@ def _finish(
         "next_due_at": pref.next_due_after(now),
         "claim_token": None,
         "claimed_until": None,
+        "sending_until": None,
     }
     if sent:
         fields |= {"last_sent_at": now, "failures": 0, "last_error": ""}
     DigestPreference.objects.filter(pk=pref.pk, claim_token=token).update(**fields)
-
-
-def backoff_seconds(retries: int) -> int:
-    """Exponential backoff with jitter, so a recovering SMTP server is not hit all at once."""
-    return min(MAX_BACKOFF_SECONDS, 60 * 2**retries) + random.randint(0, 30)
 
 
 def record_failure(user_id: int, token: uuid.UUID, error: Exception, retry_in: int) -> None:
@@ -196,6 +201,7 @@ def record_failure(user_id: int, token: uuid.UUID, error: Exception, retry_in: i
         last_error=f"{type(error).__name__}: {error}"[:500],
         last_error_at=now,
         claimed_until=now + timedelta(seconds=retry_in) + LEASE,
+        sending_until=None,
     )
 
 

@@ -1,21 +1,18 @@
-"""Celery entry points for digests and owner alerts. Tasks take IDs and are safe to run twice."""
+"""Celery entry points for digests, owner alerts and note emails. Tasks take IDs and are safe
+to run twice."""
 
 from __future__ import annotations
 
 import uuid
 
 from celery import shared_task
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from responses.alerts import record_alert_failure, record_spike_if_any, send_alert
-from responses.digests import (
-    SEND_ERRORS,
-    backoff_seconds,
-    claim_due,
-    ensure_preferences,
-    record_failure,
-    send_claimed,
-)
+from responses.digests import claim_due, ensure_preferences, record_failure, send_claimed
+from responses.models import Note
+from reviewwatch.emails import SEND_ERRORS, backoff_seconds, send_email, send_once
 
 
 @shared_task(name="responses.tasks.send_due_digests", ignore_result=True)
@@ -72,3 +69,26 @@ def check_negative_spike() -> bool:
     if alert is not None:
         send_owner_alert.delay(alert.pk)
     return alert is not None
+
+
+@shared_task(
+    name="responses.tasks.send_note_mention",
+    bind=True,
+    acks_late=True,
+    ignore_result=True,
+    max_retries=8,
+)
+def send_note_mention(self, note_id: int, recipient_id: int) -> bool:
+    """Email one colleague, once, that a note @mentions them. True when it was sent now."""
+    note = Note.objects.select_related("case", "author").filter(pk=note_id).first()
+    person = get_user_model().objects.filter(pk=recipient_id, is_active=True).first()
+    if note is None or person is None or not person.email:
+        return False
+    context = {"note": note, "case": note.case, "author": note.author, "recipient": person}
+    try:
+        return send_once(
+            f"note:{note_id}:{recipient_id}",
+            lambda: send_email("note_mention", person.email, context),
+        )
+    except SEND_ERRORS as error:
+        raise self.retry(exc=error, countdown=backoff_seconds(self.request.retries)) from error

@@ -2,8 +2,30 @@
 
 from __future__ import annotations
 
+import random
+from collections.abc import Callable
+from datetime import timedelta
+
 from django.core.mail import EmailMultiAlternatives
+from django.db.models import Q
 from django.template.loader import render_to_string
+from django.utils import timezone
+
+from reviewwatch.models import EmailSend
+
+# What a failed SMTP conversation raises (smtplib.SMTPException is an OSError).
+SEND_ERRORS = (OSError,)
+# Retries wait in the worker (an ETA task) and Redis hands a task that is unacknowledged for
+# its visibility timeout (3600 s) to another worker: the longest delay stays well below it.
+MAX_BACKOFF_SECONDS = 900
+# Held while one task talks to the SMTP server (longer than a task's hard time limit), so a
+# redelivered copy of the task stands back instead of sending the same email again.
+SEND_LEASE = timedelta(minutes=5)
+
+
+def backoff_seconds(retries: int) -> int:
+    """Exponential backoff with jitter, so a recovering SMTP server is not hit all at once."""
+    return min(MAX_BACKOFF_SECONDS, 60 * 2**retries) + random.randint(0, 30)
 
 
 def build_email(
@@ -19,3 +41,23 @@ def build_email(
 
 def send_email(name: str, to: str, context: dict, headers: dict[str, str] | None = None) -> None:
     build_email(name, to, context, headers).send()
+
+
+def send_once(key: str, send: Callable[[], None]) -> bool:
+    """Call `send` unless the email with this key went out or is going out now; True if sent.
+
+    An SMTP error frees the lease (so the task's retry can send) and propagates.
+    """
+    now = timezone.now()
+    EmailSend.objects.bulk_create([EmailSend(key=key)], ignore_conflicts=True)
+    free = Q(sending_until__isnull=True) | Q(sending_until__lt=now)
+    row = EmailSend.objects.filter(free, key=key, sent_at__isnull=True)
+    if not row.update(sending_until=now + SEND_LEASE):
+        return False
+    try:
+        send()
+    except BaseException:
+        EmailSend.objects.filter(key=key).update(sending_until=None)
+        raise
+    EmailSend.objects.filter(key=key).update(sent_at=timezone.now(), sending_until=None)
+    return True

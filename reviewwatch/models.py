@@ -22,3 +22,18 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} at {self.seen_at:%Y-%m-%d %H:%M:%S}"
+
+
+class EmailSend(models.Model):
+    """One email that must go out once (a note's @mention, one invitation), by its key.
+
+    A task takes the send lease before talking to the SMTP server and marks the row sent after,
+    so a redelivered or duplicated task sends nothing more.
+    """
+
+    key = models.CharField(max_length=100, unique=True)
+    sending_until = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.key} ({'sent' if self.sent_at else 'pending'})"

@@ -266,11 +266,16 @@ CELERY_TASK_SOFT_TIME_LIMIT = 120
 CELERY_TASK_TIME_LIMIT = 180
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Each tick expires before the next one is due, so a worker that was down or busy does not
+# find a pile of identical ticks when it comes back (django-celery-beat reads expire_seconds).
 CELERY_BEAT_SCHEDULE = {
-    "heartbeat": {"task": "reviewwatch.heartbeat", "schedule": 60.0},
-    "dispatch-due-sources": {"task": "monitors.tasks.dispatch_due_sources", "schedule": 60.0},
-    "send-due-digests": {"task": "responses.tasks.send_due_digests", "schedule": 60.0},
-    "prune-poll-logs": {"task": "monitors.tasks.prune_poll_logs", "schedule": 24 * 3600.0},
+    name: {"task": task, "schedule": every, "options": {"expire_seconds": int(every * 0.9)}}
+    for name, task, every in [
+        ("heartbeat", "reviewwatch.heartbeat", 60.0),
+        ("dispatch-due-sources", "monitors.tasks.dispatch_due_sources", 60.0),
+        ("send-due-digests", "responses.tasks.send_due_digests", 60.0),
+        ("prune-poll-logs", "monitors.tasks.prune_poll_logs", 24 * 3600.0),
+    ]
 }
 CELERY_TASK_ALWAYS_EAGER = envbool("CELERY_TASK_ALWAYS_EAGER", False)
 

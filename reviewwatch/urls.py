@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("users/", views.users, name="users"),
     path("users/invite", views.invite, name="invite"),
+    path("users/<int:user_id>/invite", views.resend_invitation, name="resend_invitation"),
     path("users/<int:user_id>/role", views.change_role, name="change_role"),
     path("users/<int:user_id>/active", views.toggle_active, name="toggle_active"),
     path("admin/", admin.site.urls),

@@ -1,26 +1,26 @@
-"""Health check and the owner's Users page (invite, change role, deactivate)."""
+"""Health check and the owner's Users page (invite, re-send an invitation, change role,
+deactivate)."""
 
 from __future__ import annotations
 
 import logging
+import uuid
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required
-from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from reviewwatch.emails import send_email
 from reviewwatch.forms import InviteForm, RoleForm
 from reviewwatch.health import check_broker, check_database
-from reviewwatch.links import absolute_url
+from reviewwatch.invitations import is_invited
+from reviewwatch.queue import BROKER_DOWN, enqueue
 from reviewwatch.roles import is_owner, owner_required, role_of, set_role
+from reviewwatch.tasks import send_invitation
 
 logger = logging.getLogger(__name__)
 
@@ -54,12 +54,6 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
     return HttpResponse(ROBOTS_TXT, content_type="text/plain")
 
 
-def set_password_link(user) -> str:
-    uid = urlsafe_base64_encode(force_bytes(user.pk))
-    token = default_token_generator.make_token(user)
-    return absolute_url("password_reset_confirm", uidb64=uid, token=token)
-
-
 @owner_required
 def users(request: HttpRequest) -> HttpResponse:
     people = get_user_model().objects.order_by("-is_active", "email").prefetch_related("groups")
@@ -81,13 +75,27 @@ def invite(request: HttpRequest) -> HttpResponse:
         user.set_unusable_password()
         user.save()
         set_role(user, role)
-    send_email(
-        "invite",
-        email,
-        {"inviter": request.user.email, "role": role, "link": set_password_link(user)},
-    )
-    messages.success(request, f"Invitation sent to {email}.")
+    _queue_invitation(request, user)
     return redirect("users")
+
+
+@owner_required
+@require_POST
+def resend_invitation(request: HttpRequest, user_id: int) -> HttpResponse:
+    user = get_object_or_404(get_user_model(), pk=user_id)
+    if not is_invited(user):
+        messages.error(request, f"{user.email} has already chosen a password or is deactivated.")
+    else:
+        _queue_invitation(request, user)
+    return redirect("users")
+
+
+def _queue_invitation(request: HttpRequest, user) -> None:
+    """The email goes from a task: a mail server that is down never fails the page."""
+    if enqueue(send_invitation, user.pk, request.user.pk, uuid.uuid4().hex):
+        messages.success(request, f"Invitation to {user.email} is on its way.")
+    else:
+        messages.error(request, f"The invitation to {user.email} was not sent. {BROKER_DOWN}")
 
 
 @owner_required

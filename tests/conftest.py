@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -21,6 +23,58 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--docs-dir",
+        default=None,
+        help="write the README's screenshot and samples here (`make docs` passes docs/)",
+    )
+
+
+TRACKED = pytest.StashKey[dict[str, str]]()
+
+
+def tracked_files() -> dict[str, str]:
+    """SHA-256 of every file git tracks (empty outside a git checkout)."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=False
+    ).stdout.decode()
+    digests = {}
+    for name in filter(None, listed.split("\0")):
+        path = ROOT / name
+        if path.is_file():
+            digests[name] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return digests
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    session.config.stash[TRACKED] = tracked_files()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Tests write only under tmp paths: a run that changed a tracked file fails."""
+    if session.config.getoption("--docs-dir"):
+        return  # `make docs` rewrites docs/ on purpose
+    before, after = session.config.stash.get(TRACKED, {}), tracked_files()
+    changed = sorted(name for name, digest in before.items() if after.get(name) != digest)
+    if changed:
+        print(f"\nTracked files changed during the run (by a test or by you): {', '.join(changed)}")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.fixture
+def docs_dir(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
+    """Where tests write docs/inbox.png and docs/sample-*.txt: a tmp path unless `make docs`."""
+    chosen = request.config.getoption("--docs-dir")
+    if not chosen:
+        return tmp_path
+    Path(chosen).mkdir(parents=True, exist_ok=True)
+    return Path(chosen)
 
 
 @pytest.fixture(scope="session")

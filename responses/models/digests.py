@@ -80,6 +80,8 @@ class DigestPreference(models.Model):
     # Claim: whoever set claim_token owns this person's next send until claimed_until.
     claim_token = models.UUIDField(null=True, blank=True)
     claimed_until = models.DateTimeField(null=True, blank=True)
+    # Send lease: set while one task talks to the SMTP server, so a redelivered copy stands back.
+    sending_until = models.DateTimeField(null=True, blank=True)
     last_sent_at = models.DateTimeField(null=True, blank=True)
     failures = models.PositiveIntegerField(default=0)
     last_error = models.CharField(max_length=500, blank=True)
@@ -216,6 +218,8 @@ class OwnerAlert(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     context = models.JSONField(default=dict)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Send lease: set while one task talks to the SMTP server, so a redelivered copy stands back.
+    sending_until = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.CharField(max_length=500, blank=True)
 

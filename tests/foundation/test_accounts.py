@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from reviewwatch.roles import is_owner
 from tests.conftest import PASSWORD
+from tests.queued import run_queued_tasks
 
 
 @pytest.mark.django_db
@@ -70,8 +71,10 @@ def test_ensure_owner_without_terminal_or_environment_prints_one_time_password(m
 
 def test_owner_invites_staff_who_sets_a_password_through_the_emailed_link(client, owner):
     client.force_login(owner)
+    run_queued_tasks()
     response = client.post(reverse("invite"), {"email": "New@Example.com", "role": "staff"})
     assert response.status_code == 302
+    assert run_queued_tasks() == ["reviewwatch.send_invitation"]
     invited = get_user_model().objects.get(username="new@example.com")
     assert not invited.has_usable_password() and not is_owner(invited)
     assert len(mail.outbox) == 1

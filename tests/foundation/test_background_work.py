@@ -93,7 +93,8 @@ def test_runall_serves_login_runs_worker_and_beat_and_stops_on_sigterm(tmp_path)
 
 
 def _get(url: str):
+    """The page, or None while the server is still starting (refused, reset or slow to answer)."""
     try:
         return requests.get(url, timeout=2)
-    except requests.ConnectionError:
+    except requests.RequestException:
         return None

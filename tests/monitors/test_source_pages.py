@@ -7,6 +7,7 @@ import re
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import redis
@@ -184,7 +185,7 @@ def test_saving_the_form_creates_the_source_with_its_fields(owner_client, alerts
     assert (source.name, source.kind, source.url) == ("Rival alerts", "feed", alerts_feed)
     assert (source.subject, source.competitor_name) == (Subject.COMPETITOR, "Rival Bakery")
     assert source.poll_interval_minutes == 30 and source.enabled
-    assert source.host == "localhost"
+    assert source.host == f"localhost:{urlsplit(alerts_feed).port}"
 
 
 def test_app_store_link_and_country_are_stored_as_the_reviews_feed(owner_client):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import logging
@@ -25,10 +26,11 @@ class SmtpSink:
     "drop" closes the connection before answering.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, delay: float = 0.0) -> None:
         self.messages: list[EmailMessage] = []
         self.fail_next: list[str] = []
         self.port = 0
+        self.delay = delay  # seconds before each DATA answer: a slow server
 
     @staticmethod
     def unused_port() -> int:
@@ -54,6 +56,7 @@ class SmtpSink:
         return sorted(int(n) for n in re.findall(r"Review number (\d+)", text))
 
     async def handle_DATA(self, server, session, envelope) -> str:
+        await asyncio.sleep(self.delay)
         if self.fail_next:
             mode = self.fail_next.pop(0)
             if mode == "reject":
@@ -76,8 +79,17 @@ def free_port() -> int:
 @pytest.fixture
 def smtp_server(settings):
     """Start aiosmtpd on a free local port and point Django's SMTP backend at it."""
+    yield from _serve(SmtpSink(), settings)
+
+
+@pytest.fixture
+def slow_smtp_server(settings):
+    """Like smtp_server, but each message takes a second to be accepted."""
+    yield from _serve(SmtpSink(delay=1.0), settings)
+
+
+def _serve(sink: SmtpSink, settings):
     logging.getLogger("mail.log").setLevel(logging.WARNING)
-    sink = SmtpSink()
     sink.port = free_port()
     controller = Controller(sink, hostname="127.0.0.1", port=sink.port)
     controller.start()

@@ -20,6 +20,7 @@ from responses.cases import (
     open_case,
 )
 from responses.models import Case, Event, Tag
+from tests.queued import run_queued_tasks
 from tests.responses.test_cases_opening import make_mention
 
 pytestmark = pytest.mark.django_db
@@ -114,8 +115,10 @@ def test_a_case_cannot_be_merged_into_itself(case, staff):
 def test_note_mentioning_a_colleague_emails_them_once(
     case, owner, staff, other_staff, django_capture_on_commit_callbacks
 ):
+    run_queued_tasks()
     with django_capture_on_commit_callbacks(execute=True):
         add_note(case, owner, "@bob can you call her? cc @bob and @nobody")
+    assert run_queued_tasks() == ["responses.tasks.send_note_mention"]
     assert [message.to for message in mail.outbox] == [["bob@example.com"]]
     assert "alice@example.com mentioned you" in mail.outbox[0].subject
     assert "can you call her" in mail.outbox[0].body
@@ -125,8 +128,10 @@ def test_note_mentioning_a_colleague_emails_them_once(
 def test_email_address_in_a_note_is_not_a_mention(
     case, owner, staff, django_capture_on_commit_callbacks
 ):
+    run_queued_tasks()
     with django_capture_on_commit_callbacks(execute=True):
         add_note(case, owner, "She wrote from dana@bob.example")
+    assert run_queued_tasks() == []
     assert mail.outbox == []
 
 

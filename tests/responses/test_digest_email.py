@@ -13,7 +13,6 @@ from monitors.models import Label, Source, Subject
 from responses.digests import preference_for, send_now
 from responses.models import Case, DigestPreference
 
-SAMPLE = Path(__file__).resolve().parents[2] / "docs" / "sample-digest.txt"
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
@@ -161,7 +160,7 @@ def test_summary_counts_overdue_cases_and_names_failing_and_paused_sources(
     assert "Paused sources: App Store" in text
 
 
-def test_sample_digest_is_written_for_the_readme(smtp_server, owner, make_mention):
+def test_sample_digest_is_written_for_the_readme(smtp_server, owner, make_mention, docs_dir: Path):
     with time_machine.travel(START, tick=False):
         subscribe(owner)
     with time_machine.travel(START + timedelta(minutes=5), tick=False):
@@ -176,9 +175,9 @@ def test_sample_digest_is_written_for_the_readme(smtp_server, owner, make_mentio
     with time_machine.travel(START + timedelta(minutes=47), tick=False):
         send_now(owner.pk, ignore_schedule=True)
     message = smtp_server.messages[0]
-    SAMPLE.parent.mkdir(exist_ok=True)
-    SAMPLE.write_text(f"Subject: {smtp_server.subject(message)}\n\n{smtp_server.text(message)}")
-    assert "2 new negative reviews — 1★ on Trustpilot" in SAMPLE.read_text()
+    sample = docs_dir / "sample-digest.txt"
+    sample.write_text(f"Subject: {smtp_server.subject(message)}\n\n{smtp_server.text(message)}")
+    assert "2 new negative reviews — 1★ on Trustpilot" in sample.read_text()
 
 
 def test_digest_summary_lists_the_readers_follow_ups_that_are_due(smtp_server, owner, make_mention):

@@ -21,7 +21,6 @@ from tests.conftest import PASSWORD
 from tests.responses.test_cases_opening import make_mention, make_source
 from tests.rss import Item, rss_feed
 
-SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "inbox.png"
 XSS = "<img src=x onerror=alert(1)><script>alert(2)</script>"
 
 
@@ -191,7 +190,7 @@ def test_script_in_a_review_shows_as_text_and_never_runs(
 
 
 @pytest.mark.browser
-def test_inbox_screenshot_with_a_few_cases(live_server, page: Page, owner, staff):
+def test_inbox_screenshot_with_a_few_cases(live_server, page: Page, owner, staff, docs_dir: Path):
     delivery, _ = Tag.objects.get_or_create(name="Delivery")
     defect, _ = Tag.objects.get_or_create(name="Product defect")
     maps, shop = make_source("Google reviews"), make_source("Shop feed")
@@ -219,6 +218,6 @@ def test_inbox_screenshot_with_a_few_cases(live_server, page: Page, owner, staff
     page.set_viewport_size({"width": 1280, "height": 800})
     log_in(page, live_server.url, "alice@example.com")
     expect(page.locator("[data-case-row]")).to_have_count(5)
-    SCREENSHOT.parent.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENSHOT), full_page=True)
-    assert SCREENSHOT.stat().st_size > 10_000
+    screenshot = docs_dir / "inbox.png"
+    page.screenshot(path=str(screenshot), full_page=True)
+    assert screenshot.stat().st_size > 10_000

@@ -250,10 +250,7 @@ def test_after_posting_the_next_save_starts_a_new_reply(owner):
     assert again.started and again.draft.pk != draft.pk
 
 
-SAMPLE = Path(__file__).resolve().parents[2] / "docs" / "sample-reply.txt"
-
-
-def test_a_seeded_template_fills_a_humble_reply_written_to_docs_sample():
+def test_a_seeded_template_fills_a_humble_reply_written_to_docs_sample(docs_dir: Path):
     case = make_case(
         author="Dana",
         text="My new desk lamp stopped working after a week. The switch just clicks.",
@@ -264,7 +261,7 @@ def test_a_seeded_template_fills_a_humble_reply_written_to_docs_sample():
     report = tone_of(reply, case)
     assert report.ok and report.score == 100 and not report.findings
     findings = "\n".join(f"- {f.code}: {f.message}" for f in report.findings) or "none"
-    SAMPLE.write_text(
+    (docs_dir / "sample-reply.txt").write_text(
         f"Template: {template.name}\n"
         f"Review (1★, Dana): {case.mention.text}\n\n"
         f"{reply}\n\n"

@@ -1,23 +1,43 @@
 """`manage.py poll SOURCE_ID` or `--all`: poll now, synchronously, and say what was found."""
 
 import time
+from datetime import datetime, timedelta
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
-from monitors.models import Source
+from monitors import scheduling
+from monitors.models import HostState, Source, host_name
 from monitors.polling import Outcome, poll_source_now
 
-HOST_WAIT_SECONDS = 200
+# Wait for a host that frees this soon (the minimum gap, a short poll); say so for longer.
+SHORT_WAIT = timedelta(seconds=15)
 
 
 def poll_politely(source_id: int) -> Outcome:
-    """Poll now, waiting (at most a few minutes) while another poll holds the host."""
-    deadline = time.monotonic() + HOST_WAIT_SECONDS
+    """Poll now, waiting a few seconds for a host that frees soon; a longer hold returns at once."""
+    deadline = timezone.now() + SHORT_WAIT
     while True:
         outcome = poll_source_now(source_id)
-        if outcome.status != "host_busy" or time.monotonic() > deadline:
+        if outcome.status != "host_busy" or outcome.free_at is None:
             return outcome
-        time.sleep(1)
+        if outcome.free_at > deadline:
+            return outcome
+        time.sleep(max(0.2, (outcome.free_at - timezone.now()).total_seconds()))
+
+
+def held_back(source: Source, free_at: datetime) -> str:
+    """Why a host cannot be asked now, and until when."""
+    now = timezone.now()
+    host = host_name(source.host)
+    until = scheduling.deferred_until(source.host, now)
+    if until is not None:
+        return f"held back: {host} asked us to wait until {until:%Y-%m-%d %H:%M} UTC"
+    if HostState.objects.filter(host=source.host, busy_until__gt=now).exists():
+        why = f"another poll of {host} is running"
+    else:
+        why = f"the least gap between requests to {host} (RW_HOST_MIN_GAP_SECONDS)"
+    return f"held back: {why}; try again after {free_at:%H:%M:%S} UTC"
 
 
 class Command(BaseCommand):
@@ -41,9 +61,12 @@ class Command(BaseCommand):
             outcome = poll_politely(pk)
             source = Source.objects.get(pk=pk)
             log = outcome.log
-            if outcome.status in ("failed", "paused", "deferred", "busy", "host_busy"):
+            if outcome.status == "host_busy":
                 failed += 1
-                detail = source.last_error or "another poll of this source or host is running"
+                self.stderr.write(f"{source.name}: {held_back(source, outcome.free_at)}")
+            elif outcome.status in ("failed", "paused", "deferred", "busy"):
+                failed += 1
+                detail = source.last_error or "another poll of this source is running"
                 self.stderr.write(f"{source.name}: {outcome.status}: {detail}")
             else:
                 self.stdout.write(
