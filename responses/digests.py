@@ -99,7 +99,11 @@ def candidates(pref: DigestPreference) -> QuerySet[Mention]:
     if pref.scope == Scope.ASSIGNED:
         # Assignment happens after a mention arrives, so no time window: open cases only.
         return mentions.filter(case__assignee_id=pref.user_id, case__status__in=OPEN_STATUSES)
-    recent = Q(first_seen_at__gte=pref.since) | Q(negative_announced_at__gte=pref.since)
+    # A new source's imported history is not news; its negatives come in once the owner opens
+    # cases for them (which announces them).
+    recent = Q(first_seen_at__gte=pref.since, imported_history=False) | Q(
+        negative_announced_at__gte=pref.since
+    )
     mentions = mentions.filter(recent)
     if pref.scope == Scope.NEGATIVE:
         return mentions.filter(subject=Subject.OURS, label=Label.NEGATIVE, author_blocked=False)

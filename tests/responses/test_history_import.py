@@ -14,6 +14,7 @@ from monitors.models import Mention, Source
 from monitors.polling import poll_source_now
 from monitors.search import search_mentions
 from responses.cases import clock
+from responses.digests import candidates, preference_for
 from responses.models import AlertSettings, Case, OwnerAlert
 from reviewwatch.celery import app as celery_app
 from tests.rss import Item, rss_feed
@@ -135,3 +136,20 @@ def test_opening_a_case_by_hand_for_an_imported_review_starts_its_clock_then(
     staff_client.post(reverse("case_open", args=[old.pk]))
     case = Case.objects.get(mention=old)
     assert case.clock_from >= clicked and clock(case, timezone.now()).state != "overdue"
+
+
+def test_digest_leaves_out_imported_history_until_the_owner_opens_cases_for_it(
+    trustpilot, committed, owner, owner_client
+):
+    preference = preference_for(owner, timezone.now() - timedelta(minutes=5))
+    with committed():
+        poll_source_now(trustpilot.pk)
+    assert [m.external_id for m in candidates(preference)] == ["recent"]
+    with committed():
+        owner_client.post(reverse("source_open_history", args=[trustpilot.pk]))
+    assert sorted(m.external_id for m in candidates(preference)) == [
+        "old-0",
+        "old-1",
+        "old-2",
+        "recent",
+    ]
