@@ -248,13 +248,41 @@ def submit(draft: ReplyDraft, user) -> ReplyDraft:
     return draft
 
 
-def approve(draft: ReplyDraft, user) -> ReplyDraft:
+class ReplyChanged(ReplyError):
+    """The reply changed after the owner read it, so nothing was decided."""
+
+    def __init__(self, read: ReplyVersion | None, current: ReplyVersion, verb: str):
+        self.read, self.current = read, current
+        who = current.author.email if current.author else "Someone"
+        was = f"you read version {read.number}, " if read else ""
+        super().__init__(
+            f"{who} changed the reply after you read it ({was}it is now version "
+            f"{current.number}), so nothing was {verb}d. Read the new text and decide again."
+        )
+
+
+def _lock_for_decision(draft: ReplyDraft, user, seen: int, verb: str) -> ReplyVersion:
+    """Lock the draft row and check it still waits for approval with the text the owner read
+    (version number `seen`); the lock holds off a save until the decision is committed.
+    Returns that version; raises ReplyChanged or ReplyError otherwise."""
     if not is_owner(user):
-        raise ReplyError("Only an owner can approve a reply.")
-    if draft.state != ReplyDraft.State.PENDING:
-        raise ReplyError("Only a reply waiting for approval can be approved.")
+        raise ReplyError(f"Only an owner can {verb} a reply.")
+    locked = ReplyDraft.objects.select_for_update().get(pk=draft.pk)
+    draft.state = locked.state
+    current = latest_version(draft)
+    if current is not None and current.number != seen:
+        raise ReplyChanged(draft.versions.filter(number=seen).first(), current, verb)
+    if draft.state != ReplyDraft.State.PENDING or current is None:
+        raise ReplyError(f"Only a reply waiting for approval can be {verb}d.")
+    return current
+
+
+def approve(draft: ReplyDraft, user, seen: int) -> ReplyDraft:
+    """Approve version `seen`, the one the owner read; nothing is approved if it is no longer
+    the newest (ReplyChanged)."""
     with transaction.atomic():
-        _approve(draft, latest_version(draft), user)
+        version = _lock_for_decision(draft, user, seen, "approve")
+        _approve(draft, version, user)
     return draft
 
 
@@ -267,18 +295,16 @@ def _approve(draft: ReplyDraft, version: ReplyVersion, user) -> None:
     draft.save(update_fields=["state", "approved_version"])
 
 
-def return_for_changes(draft: ReplyDraft, user, comment: str) -> ReplyDraft:
-    if not is_owner(user):
-        raise ReplyError("Only an owner can return a reply.")
-    if draft.state != ReplyDraft.State.PENDING:
-        raise ReplyError("Only a reply waiting for approval can be returned.")
+def return_for_changes(draft: ReplyDraft, user, seen: int, comment: str) -> ReplyDraft:
+    """Return version `seen` with a comment; like approve(), only if it is still the newest."""
     comment = comment.strip()
     if not comment:
         raise ReplyError("Say what should change, so the writer knows what to fix.")
     with transaction.atomic():
+        version = _lock_for_decision(draft, user, seen, "return")
         ReplyDecision.objects.create(
             draft=draft,
-            version=latest_version(draft),
+            version=version,
             kind=ReplyDecision.Kind.RETURNED,
             actor=user,
             comment=comment,
