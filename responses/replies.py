@@ -19,6 +19,7 @@ from django.utils import timezone
 from monitors.models import Label
 from responses.cases import Change, change_case
 from responses.models import (
+    LONGEST_PLATFORM_LIMIT,
     Case,
     Remedy,
     ReplyDecision,
@@ -118,6 +119,11 @@ class ReplyTemplateForm(forms.ModelForm):
 
     def clean_body(self) -> str:
         body = self.cleaned_data["body"]
+        if len(body) > LONGEST_PLATFORM_LIMIT:
+            raise ValidationError(
+                f"The template has {len(body)} characters; no review site shows more than "
+                f"{LONGEST_PLATFORM_LIMIT}. Shorten it."
+            )
         placeholders_in(body)
         return body
 
