@@ -7,10 +7,13 @@ and mark it posted, which moves the case to "awaiting customer" and stops the re
 
 from __future__ import annotations
 
+import logging
 import string
 from dataclasses import dataclass
+from functools import partial
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -39,6 +42,7 @@ PLACEHOLDERS = {
     "contact": "your private contact channel (reply settings)",
     "source": "where the review was posted",
 }
+log = logging.getLogger(__name__)
 ANONYMOUS_AUTHOR = "there"
 STATES_BEING_WRITTEN = (ReplyDraft.State.DRAFT, ReplyDraft.State.RETURNED)
 
@@ -153,15 +157,24 @@ def offered_templates():
 
 
 def tone_of(text: str, case: Case, reply_settings: ReplySettings | None = None) -> ToneReport:
+    """The tone check with the owner's RW_TONE_RULES; if that file was removed or broken after
+    start-up (it is checked then), the default rules and an error in the log."""
     reply_settings = reply_settings or ReplySettings.current()
     mention = case.mention
-    return check_tone(
+    check = partial(
+        check_tone,
         text,
         mention_text=mention.text,
         mention_negative=mention.label == Label.NEGATIVE,
         max_length=reply_settings.max_length,
         business_contacts=(reply_settings.contact,),
     )
+    if settings.RW_TONE_RULES:
+        try:
+            return check(extra_rules=settings.RW_TONE_RULES)
+        except (OSError, ValueError):
+            log.exception("RW_TONE_RULES cannot be read; using the default tone rules")
+    return check()
 
 
 # --- Drafts and versions ---------------------------------------------------------------------
