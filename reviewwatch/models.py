@@ -22,3 +22,15 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} at {self.seen_at:%Y-%m-%d %H:%M:%S}"
+
+
+class TokenBucket(models.Model):
+    """How many more requests one key (an address, a client) may make: refilled with time,
+    shared by every web worker because it lives in the database (see reviewwatch/throttle.py)."""
+
+    key = models.CharField(max_length=100, unique=True)
+    tokens = models.FloatField()
+    updated_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.tokens:.1f}"
