@@ -21,6 +21,7 @@ SUPERSCRIPT = "²"  # passes str.isdigit(), not int()
 NUL = "Thank you\x00 and sorry."
 MEGA_WORD = "a" * 60_000  # the tone check took 24 s on this before its patterns were linear
 LONG_URL = "https://reviews.example/" + "a" * 2100
+SOURCE = {"name": "Reviews", "kind": "feed", "subject": "ours", "poll_interval_minutes": 15}
 
 # (entry point, URL arguments, method, values)
 HOSTILE = [
@@ -60,9 +61,22 @@ HOSTILE = [
     ("reply_templates", "", "post", {"max_length": SUPERSCRIPT, "business_name": NUL}),
     ("reply_template_add", "", "post", {"name": "Long", "body": MEGA_WORD}),
     ("triage_settings", "", "post", {"urgent_hours": "1e999999999", "tag_names": NUL}),
-    ("source_add", "", "post", {"name": "x", "kind": "feed", "url": LONG_URL}),
-    ("source_add", "", "post", {"name": NUL, "kind": "feed", "url": "https://x.example/"}),
-    ("source_add", "", "post", {"name": "x", "kind": "feed", "poll_interval_minutes": HUGE}),
+    ("source_add", "", "post", {**SOURCE, "url": LONG_URL}),
+    ("source_add", "", "post", {**SOURCE, "name": NUL, "url": "https://x.example/"}),
+    (
+        "source_add",
+        "",
+        "post",
+        {**SOURCE, "url": "https://x.example/", "poll_interval_minutes": HUGE},
+    ),
+    ("source_add", "", "post", {**SOURCE, "kind": "app_store", "url": f"id{SUPERSCRIPT}"}),
+    ("source_add", "", "post", {**SOURCE, "kind": "app_store", "url": "id\u0663\u0663"}),
+    (
+        "source_add",
+        "",
+        "post",
+        {**SOURCE, "kind": "app_store", "url": f"https://apps.apple.com/app?id={SUPERSCRIPT}"},
+    ),
     ("rules_try", "", "post", {"text": NUL, "rating": "1e999999999"}),
     ("invite", "", "post", {"email": "a\x00@example.com", "role": "staff"}),
 ]
