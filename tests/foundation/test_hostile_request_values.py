@@ -79,6 +79,12 @@ HOSTILE = [
     ),
     ("rules_try", "", "post", {"text": NUL, "rating": "1e999999999"}),
     ("invite", "", "post", {"email": "a\x00@example.com", "role": "staff"}),
+    ("change_role", "staff", "post", {"role": SUPERSCRIPT}),
+    ("classification_rules", "", "post", {"always_flag": NUL, "never_flag": MEGA_WORD}),
+    ("blocked_author_add", "", "post", {"name": NUL}),
+    ("digest_preferences", "", "post", {"send_time": "25:99", "weekday": SUPERSCRIPT}),
+    ("digest_preferences", "", "post", {"frequency": "daily", "time_zone": "Mars/Phobos"}),
+    ("alert_settings", "", "post", {"spike_count": SUPERSCRIPT, "spike_multiple": "1e999999999"}),
 ]
 
 
@@ -100,7 +106,7 @@ def test_hostile_request_values_never_raise_a_500_or_store_anything(
     client, owner, staff, pending_case, row
 ):
     name, args, method, values = row
-    url = reverse(name, args=[pending_case.pk] if args == "case" else [])
+    url = reverse(name, args={"case": [pending_case.pk], "staff": [staff.pk], "": []}[args])
     before = [model.objects.count() for model in (Event, Source, ReplyTemplate)]
     for person in (owner, staff):
         client.force_login(person)
