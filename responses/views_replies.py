@@ -21,6 +21,7 @@ from responses import followups, replies
 from responses.cases import StaleCase
 from responses.models import Case, FollowUp, Remedy, ReplyDraft, ReplySettings, ReplyTemplate
 from responses.reply_forms import DecisionForm, PostedForm, ReplyTextForm, StartForm, form_error
+from responses.text_diff import word_changes
 from reviewwatch.roles import is_owner, owner_required
 
 STALE = (
@@ -48,7 +49,7 @@ def panel_context(case: Case, user, **extra) -> dict:
         ReplyDraft.State.POSTED,
     )
     decisions = list(draft.decisions.select_related("actor", "version")) if draft else []
-    return {
+    context = {
         "case": case,
         "mention": case.mention,
         "reply_settings": reply_settings,
@@ -72,10 +73,14 @@ def panel_context(case: Case, user, **extra) -> dict:
         "suggested_outcome": followups.suggested_outcome(case),
         "author_blocked": followups.is_blocked(case.mention.author),
         "now": timezone.now(),
+        "changed_from": None,  # the version an owner read before staff changed the reply
         "notice": "",
         "error": "",
         **extra,
     }
+    if context["changed_from"] and version:
+        context["changes"] = word_changes(context["changed_from"].text, version.text)
+    return context
 
 
 def _panel(request: HttpRequest, case: Case, notice: str = "", error: str = "", **extra):
