@@ -269,20 +269,6 @@ RW_POLL_LOG_DAYS = envint("RW_POLL_LOG_DAYS", 90, minimum=1)
 # Politeness: the minimum time between two requests to the same host, across all workers.
 RW_HOST_MIN_GAP_SECONDS = envint("RW_HOST_MIN_GAP_SECONDS", 10, minimum=0)
 
-
-def _tone_rules() -> str:
-    """The owner's tone rules file, merged on top of responses/tone_rules.toml; checked here so
-    a missing or invalid file stops start-up with one line instead of failing the tone check."""
-    path = envstr("RW_TONE_RULES")
-    if path:
-        from responses.tone import load_tone_rules  # plain Python: no models, no settings
-
-        try:
-            load_tone_rules(path)
-        except (OSError, ValueError) as error:
-            reason = " ".join(str(error).split())
-            raise ImproperlyConfigured(f"RW_TONE_RULES={path!r}: {reason}") from None
-    return path
-
-
-RW_TONE_RULES = _tone_rules()
+# An owner's tone rules (TOML, the structure of responses/tone_rules.toml) merged on top of the
+# defaults; the responses app checks the file at start-up.
+RW_TONE_RULES = envstr("RW_TONE_RULES")
