@@ -8,7 +8,7 @@ import threading
 import time
 
 import pytest
-from django.db import connections, transaction
+from django.db import connection, connections, transaction
 from django.test import Client
 from django.urls import reverse
 
@@ -57,6 +57,15 @@ def test_owner_cannot_decide_on_a_reply_staff_changed_after_they_read_it(
     assert draft.decisions.last().version.text == EDITED
 
 
+def waiting_for_a_lock() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        )
+        return cursor.fetchone()[0] > 0
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_save_racing_the_approval_is_never_approved_unread(owner, staff):
     """Staff save version 2 while the owner approves version 1: the owner's approval waits on the
@@ -64,7 +73,7 @@ def test_a_save_racing_the_approval_is_never_approved_unread(owner, staff):
     configure()
     case = make_case(author="Dana")
     submit(save_draft(case, staff, HUMBLE).draft, staff)
-    saved, approving = threading.Event(), threading.Event()
+    saved, release = threading.Event(), threading.Event()
     answers: list[str] = []
 
     def staff_saves() -> None:
@@ -72,17 +81,15 @@ def test_a_save_racing_the_approval_is_never_approved_unread(owner, staff):
             with transaction.atomic():
                 save_draft(case, staff, EDITED)  # holds the draft's row lock until commit
                 saved.set()
-                approving.wait(10)
-                time.sleep(0.5)  # the owner's request is now waiting for the lock
+                release.wait(20)
         finally:
             connections.close_all()
 
     def owner_approves() -> None:
         try:
-            saved.wait(10)
+            saved.wait(20)
             client = Client()
             client.force_login(owner)
-            approving.set()
             url = reverse("reply_approve", args=[case.pk])
             answers.append(client.post(url, {"reply_version": 1}, **HTMX).content.decode())
         finally:
@@ -91,9 +98,15 @@ def test_a_save_racing_the_approval_is_never_approved_unread(owner, staff):
     threads = [threading.Thread(target=staff_saves), threading.Thread(target=owner_approves)]
     for thread in threads:
         thread.start()
+    deadline = time.monotonic() + 20
+    while not waiting_for_a_lock() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    blocked = waiting_for_a_lock()  # the owner's request waits for the staff save to commit
+    release.set()
     for thread in threads:
         thread.join(30)
 
+    assert blocked
     [html] = answers
     assert "changed the reply after you read it" in html
     draft = ReplyDraft.objects.get()
