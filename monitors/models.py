@@ -118,10 +118,6 @@ class Source(models.Model):
         super().save(*args, **kwargs)
 
     @property
-    def is_paused(self) -> bool:
-        return not self.enabled
-
-    @property
     def poll_interval(self) -> timedelta:
         return timedelta(minutes=self.poll_interval_minutes)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
 from django.db.models import Q, QuerySet
@@ -12,7 +14,8 @@ def search_mentions(queryset: QuerySet, query: str, prefix: str = "") -> QuerySe
     "mention__") by words.
 
     On PostgreSQL: web-search syntax ("quoted phrase", -exclude, or), matched against the same
-    expression the GIN index holds. On SQLite: every word must appear in title or text.
+    expression the GIN index holds. On SQLite (trying it out): every word and "quoted phrase"
+    must appear in title or text, and none marked -exclude.
     """
     query = query.strip()
     if not query:
@@ -23,8 +26,14 @@ def search_mentions(queryset: QuerySet, query: str, prefix: str = "") -> QuerySe
             _search=SearchQuery(query, search_type="websearch", config="english")
         )
     condition = Q()
-    for word in query.split():
-        condition &= Q(**{f"{prefix}title__icontains": word}) | Q(
-            **{f"{prefix}text__icontains": word}
-        )
+    for exclude, phrase, word in _TERM.findall(query):
+        term = " ".join(phrase.split()) or word
+        if not term:
+            continue
+        found = Q(**{f"{prefix}title__icontains": term}) | Q(**{f"{prefix}text__icontains": term})
+        condition &= ~found if exclude else found
     return queryset.filter(condition)
+
+
+# A term of the web-search syntax: optional "-", then a "quoted phrase" or a word.
+_TERM = re.compile(r'(-?)(?:"([^"]*)"?|([^\s"]+))')

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from monitors.models import Source, Subject
 from responses.inbox import InboxFilters
 from responses.models import Case, Tag, TriageSettings
+from reviewwatch.request_values import whole_number
 
 STATUS_FILTER_CHOICES = [("open", "Open"), *Case.Status.choices, ("all", "All")]
 RATING_CHOICES = [
@@ -22,6 +23,11 @@ RATING_CHOICES = [
 
 def active_people():
     return get_user_model().objects.filter(is_active=True).order_by("email")
+
+
+def is_active_colleague(value: str) -> bool:
+    person_id = whole_number(value)
+    return person_id is not None and active_people().filter(pk=person_id).exists()
 
 
 class InboxFilterForm(forms.Form):
@@ -84,7 +90,7 @@ class AssignForm(VersionedForm):
         value = self.cleaned_data["assignee"]
         if value in ("me", "nobody"):
             return value
-        if not value.isdigit() or not active_people().filter(pk=int(value)).exists():
+        if not is_active_colleague(value):
             raise forms.ValidationError("Choose an active colleague.")
         return value
 
@@ -153,10 +159,10 @@ class BulkForm(forms.Form):
     def clean_cases(self) -> list[tuple[int, int]]:
         pairs = []
         for value in self.cleaned_data["cases"]:
-            case_id, _, version = value.partition(":")
-            if not (case_id.isdigit() and version.isdigit()):
+            case_id, _, version = (whole_number(part) for part in value.partition(":"))
+            if case_id is None or version is None:
                 raise forms.ValidationError("Reload the inbox and select the cases again.")
-            pairs.append((int(case_id), int(version)))
+            pairs.append((case_id, version))
         return pairs
 
     def clean(self) -> dict:
@@ -165,9 +171,7 @@ class BulkForm(forms.Form):
             self.add_error("dismiss_reason", "Say why the cases are dismissed.")
         if data.get("action") == "assign":
             value = data.get("assignee") or ""
-            if value not in ("me", "nobody") and not (
-                value.isdigit() and active_people().filter(pk=int(value)).exists()
-            ):
+            if value not in ("me", "nobody") and not is_active_colleague(value):
                 self.add_error("assignee", "Choose an active colleague.")
         return data
 

@@ -15,6 +15,7 @@ from django.db.models.expressions import RawSQL
 
 from monitors.search import search_mentions
 from responses.models import OPEN_STATUSES, Case
+from reviewwatch.request_values import whole_number
 
 PAGE_SIZE = 25
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -38,11 +39,15 @@ class Cursor:
 
     @classmethod
     def decode(cls, text: str) -> Cursor | None:
-        try:
-            responded, micros, case_id = (int(part) for part in text.split("_"))
-        except ValueError:
+        """None (so the first page is shown) for anything encode() could not have written."""
+        parts = [whole_number(part) for part in text.split("_")]
+        if len(parts) != 3 or None in parts or parts[0] > 1:
             return None
-        return cls(bool(responded), EPOCH + timedelta(microseconds=micros), case_id)
+        responded, micros, case_id = parts
+        try:
+            return cls(bool(responded), EPOCH + timedelta(microseconds=micros), case_id)
+        except OverflowError:  # a date past year 9999
+            return None
 
     @classmethod
     def of(cls, case: Case) -> Cursor:
@@ -99,10 +104,6 @@ class InboxPage:
     cases: list[Case]
     next_cursor: str | None
     counts: dict[str, int]
-
-    @property
-    def open_count(self) -> int:
-        return sum(self.counts.get(status, 0) for status in OPEN_STATUSES)
 
 
 def inbox_page(filters: InboxFilters, user, after: str = "") -> InboxPage:

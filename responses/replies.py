@@ -7,10 +7,13 @@ and mark it posted, which moves the case to "awaiting customer" and stops the re
 
 from __future__ import annotations
 
+import logging
 import string
 from dataclasses import dataclass
+from functools import partial
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -19,6 +22,7 @@ from django.utils import timezone
 from monitors.models import Label
 from responses.cases import Change, change_case
 from responses.models import (
+    LONGEST_PLATFORM_LIMIT,
     Case,
     Remedy,
     ReplyDecision,
@@ -38,6 +42,7 @@ PLACEHOLDERS = {
     "contact": "your private contact channel (reply settings)",
     "source": "where the review was posted",
 }
+log = logging.getLogger(__name__)
 ANONYMOUS_AUTHOR = "there"
 STATES_BEING_WRITTEN = (ReplyDraft.State.DRAFT, ReplyDraft.State.RETURNED)
 
@@ -118,6 +123,11 @@ class ReplyTemplateForm(forms.ModelForm):
 
     def clean_body(self) -> str:
         body = self.cleaned_data["body"]
+        if len(body) > LONGEST_PLATFORM_LIMIT:
+            raise ValidationError(
+                f"The template has {len(body)} characters; no review site shows more than "
+                f"{LONGEST_PLATFORM_LIMIT}. Shorten it."
+            )
         placeholders_in(body)
         return body
 
@@ -147,15 +157,24 @@ def offered_templates():
 
 
 def tone_of(text: str, case: Case, reply_settings: ReplySettings | None = None) -> ToneReport:
+    """The tone check with the owner's RW_TONE_RULES; if that file was removed or broken after
+    start-up (it is checked then), the default rules and an error in the log."""
     reply_settings = reply_settings or ReplySettings.current()
     mention = case.mention
-    return check_tone(
+    check = partial(
+        check_tone,
         text,
         mention_text=mention.text,
         mention_negative=mention.label == Label.NEGATIVE,
         max_length=reply_settings.max_length,
         business_contacts=(reply_settings.contact,),
     )
+    if settings.RW_TONE_RULES:
+        try:
+            return check(extra_rules=settings.RW_TONE_RULES)
+        except (OSError, ValueError):
+            log.exception("RW_TONE_RULES cannot be read; using the default tone rules")
+    return check()
 
 
 # --- Drafts and versions ---------------------------------------------------------------------
@@ -248,13 +267,41 @@ def submit(draft: ReplyDraft, user) -> ReplyDraft:
     return draft
 
 
-def approve(draft: ReplyDraft, user) -> ReplyDraft:
+class ReplyChanged(ReplyError):
+    """The reply changed after the owner read it, so nothing was decided."""
+
+    def __init__(self, read: ReplyVersion | None, current: ReplyVersion, verb: str):
+        self.read, self.current = read, current
+        who = current.author.email if current.author else "Someone"
+        was = f"you read version {read.number}, " if read else ""
+        super().__init__(
+            f"{who} changed the reply after you read it ({was}it is now version "
+            f"{current.number}), so nothing was {verb}d. Read the new text and decide again."
+        )
+
+
+def _lock_for_decision(draft: ReplyDraft, user, seen: int, verb: str) -> ReplyVersion:
+    """Lock the draft row and check it still waits for approval with the text the owner read
+    (version number `seen`); the lock holds off a save until the decision is committed.
+    Returns that version; raises ReplyChanged or ReplyError otherwise."""
     if not is_owner(user):
-        raise ReplyError("Only an owner can approve a reply.")
-    if draft.state != ReplyDraft.State.PENDING:
-        raise ReplyError("Only a reply waiting for approval can be approved.")
+        raise ReplyError(f"Only an owner can {verb} a reply.")
+    locked = ReplyDraft.objects.select_for_update().get(pk=draft.pk)
+    draft.state = locked.state
+    current = latest_version(draft)
+    if current is not None and current.number != seen:
+        raise ReplyChanged(draft.versions.filter(number=seen).first(), current, verb)
+    if draft.state != ReplyDraft.State.PENDING or current is None:
+        raise ReplyError(f"Only a reply waiting for approval can be {verb}d.")
+    return current
+
+
+def approve(draft: ReplyDraft, user, seen: int) -> ReplyDraft:
+    """Approve version `seen`, the one the owner read; nothing is approved if it is no longer
+    the newest (ReplyChanged)."""
     with transaction.atomic():
-        _approve(draft, latest_version(draft), user)
+        version = _lock_for_decision(draft, user, seen, "approve")
+        _approve(draft, version, user)
     return draft
 
 
@@ -267,18 +314,16 @@ def _approve(draft: ReplyDraft, version: ReplyVersion, user) -> None:
     draft.save(update_fields=["state", "approved_version"])
 
 
-def return_for_changes(draft: ReplyDraft, user, comment: str) -> ReplyDraft:
-    if not is_owner(user):
-        raise ReplyError("Only an owner can return a reply.")
-    if draft.state != ReplyDraft.State.PENDING:
-        raise ReplyError("Only a reply waiting for approval can be returned.")
+def return_for_changes(draft: ReplyDraft, user, seen: int, comment: str) -> ReplyDraft:
+    """Return version `seen` with a comment; like approve(), only if it is still the newest."""
     comment = comment.strip()
     if not comment:
         raise ReplyError("Say what should change, so the writer knows what to fix.")
     with transaction.atomic():
+        version = _lock_for_decision(draft, user, seen, "return")
         ReplyDecision.objects.create(
             draft=draft,
-            version=latest_version(draft),
+            version=version,
             kind=ReplyDecision.Kind.RETURNED,
             actor=user,
             comment=comment,

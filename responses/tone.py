@@ -364,7 +364,8 @@ def _acknowledgement_findings(reply: str, mention_text: str, rules: ToneRules) -
 def _content_words(text: str, ignored_stems: frozenset[str]) -> dict[str, str]:
     """Stem -> first word with it; skips stopwords, generic words, contractions, addresses."""
     words: dict[str, str] = {}
-    text = re.sub(r"\S+@\S+|https?://\S+", " ", text.lower())  # "lamps" in help@lamps.example
+    # "lamps" in help@lamps.example; the lookbehind keeps this linear on one long word
+    text = re.sub(r"(?<!\S)\S+@\S+|https?://\S+", " ", text.lower())
     for token in re.findall(r"[^\W\d_]+(?:['’][^\W\d_]+)*", text):
         token = token.replace("’", "'").removesuffix("'s")
         if "'" in token or len(token) < 3:

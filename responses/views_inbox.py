@@ -22,6 +22,7 @@ from responses.cases import (
 from responses.forms import BulkForm, InboxFilterForm, active_people
 from responses.inbox import inbox_page
 from responses.models import OPEN_STATUSES, Case
+from reviewwatch.request_values import whole_number
 
 MENTIONS_PAGE = 50
 
@@ -133,9 +134,9 @@ def _bulk_answer(request: HttpRequest, filters: QueryDict, notice: str) -> HttpR
 def mentions(request: HttpRequest) -> HttpResponse:
     """Every mention, newest first, with its case or a button to open one."""
     found = Mention.objects.select_related("source", "case").defer("html").order_by("-id")
-    before = request.GET.get("before", "")
-    if before.isdigit():
-        found = found.filter(id__lt=int(before))
+    before = whole_number(request.GET.get("before", ""))
+    if before is not None:
+        found = found.filter(id__lt=before)
     rows = list(found[: MENTIONS_PAGE + 1])
     more = rows[MENTIONS_PAGE - 1].pk if len(rows) > MENTIONS_PAGE else None
     context = {"nav": "inbox", "mentions": rows[:MENTIONS_PAGE], "before": more}

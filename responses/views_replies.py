@@ -20,6 +20,8 @@ from django.views.decorators.http import require_POST
 from responses import followups, replies
 from responses.cases import StaleCase
 from responses.models import Case, FollowUp, Remedy, ReplyDraft, ReplySettings, ReplyTemplate
+from responses.reply_forms import DecisionForm, PostedForm, ReplyTextForm, StartForm, form_error
+from responses.text_diff import word_changes
 from reviewwatch.roles import is_owner, owner_required
 
 STALE = (
@@ -47,7 +49,7 @@ def panel_context(case: Case, user, **extra) -> dict:
         ReplyDraft.State.POSTED,
     )
     decisions = list(draft.decisions.select_related("actor", "version")) if draft else []
-    return {
+    context = {
         "case": case,
         "mention": case.mention,
         "reply_settings": reply_settings,
@@ -71,10 +73,14 @@ def panel_context(case: Case, user, **extra) -> dict:
         "suggested_outcome": followups.suggested_outcome(case),
         "author_blocked": followups.is_blocked(case.mention.author),
         "now": timezone.now(),
+        "changed_from": None,  # the version an owner read before staff changed the reply
         "notice": "",
         "error": "",
         **extra,
     }
+    if context["changed_from"] and version:
+        context["changes"] = word_changes(context["changed_from"].text, version.text)
+    return context
 
 
 def _panel(request: HttpRequest, case: Case, notice: str = "", error: str = "", **extra):
@@ -94,10 +100,6 @@ def _reload(request: HttpRequest, case: Case, notice: str) -> HttpResponse:
     return redirect("case", case_id=case.pk)
 
 
-def _form_error(form) -> str:
-    return " ".join(str(error) for errors in form.errors.values() for error in errors)
-
-
 # --- Draft, tone, approval, posting ----------------------------------------------------------
 
 
@@ -110,7 +112,11 @@ def reply_workspace(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_POST
 def reply_tone(request: HttpRequest, case_id: int) -> HttpResponse:
     case = _case(case_id)
-    text = request.POST.get("text", "")
+    form = ReplyTextForm(request.POST)
+    if not form.is_valid():
+        context = {"tone": None, "tone_error": form_error(form)}
+        return render(request, "responses/partials/reply_tone.html", context)
+    text = form.cleaned_data["text"]
     tone = replies.tone_of(text, case) if text.strip() else None
     return render(request, "responses/partials/reply_tone.html", {"tone": tone, "text": text})
 
@@ -118,11 +124,10 @@ def reply_tone(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_POST
 def reply_start(request: HttpRequest, case_id: int) -> HttpResponse:
     case = _case(case_id)
-    template = ReplyTemplate.objects.filter(
-        pk=request.POST.get("template") or 0, archived=False
-    ).first()
-    if template is None:
-        return _panel(request, case, error="Choose a template to start from.")
+    form = StartForm(request.POST)
+    if not form.is_valid():
+        return _panel(request, case, error=form_error(form))
+    template = form.cleaned_data["template"]
     try:
         replies.start_from_template(case, request.user, template)
     except ValidationError as error:
@@ -133,7 +138,11 @@ def reply_start(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_POST
 def reply_save(request: HttpRequest, case_id: int) -> HttpResponse:
     case = _case(case_id)
-    text = request.POST.get("text", "")
+    form = ReplyTextForm(request.POST)
+    if not form.is_valid():
+        typed = request.POST.get("text", "").replace("\x00", "")
+        return _panel(request, case, error=form_error(form), text=typed)
+    text = form.cleaned_data["text"]
     try:
         replies.placeholders_in(text)
         saved = replies.save_draft(case, request.user, text)
@@ -158,10 +167,15 @@ def reply_save(request: HttpRequest, case_id: int) -> HttpResponse:
 def reply_approve(request: HttpRequest, case_id: int) -> HttpResponse:
     case = _case(case_id)
     draft = replies.current_draft(case)
+    form = DecisionForm(request.POST)
     try:
         if draft is None:
             raise replies.ReplyError("There is no reply to approve.")
-        replies.approve(draft, request.user)
+        if not form.is_valid():
+            raise replies.ReplyError(form_error(form))
+        replies.approve(draft, request.user, form.cleaned_data["reply_version"])
+    except replies.ReplyChanged as changed:
+        return _panel(request, case, error=str(changed), changed_from=changed.read)
     except replies.ReplyError as error:
         return _panel(request, case, error=str(error))
     return _panel(request, case, notice="Approved.")
@@ -172,11 +186,19 @@ def reply_approve(request: HttpRequest, case_id: int) -> HttpResponse:
 def reply_return(request: HttpRequest, case_id: int) -> HttpResponse:
     case = _case(case_id)
     draft = replies.current_draft(case)
-    comment = request.POST.get("comment", "")
+    form = DecisionForm(request.POST)
+    comment = request.POST.get("comment", "").replace("\x00", "")
     try:
         if draft is None:
             raise replies.ReplyError("There is no reply to return.")
-        replies.return_for_changes(draft, request.user, comment)
+        if not form.is_valid():
+            raise replies.ReplyError(form_error(form))
+        seen = form.cleaned_data["reply_version"]
+        replies.return_for_changes(draft, request.user, seen, form.cleaned_data["comment"])
+    except replies.ReplyChanged as changed:
+        return _panel(
+            request, case, error=str(changed), changed_from=changed.read, return_comment=comment
+        )
     except replies.ReplyError as error:
         return _panel(request, case, error=str(error), return_comment=comment)
     return _panel(request, case, notice="Returned with your comment.")
@@ -186,16 +208,14 @@ def reply_return(request: HttpRequest, case_id: int) -> HttpResponse:
 def reply_posted(request: HttpRequest, case_id: int) -> HttpResponse:
     case = _case(case_id)
     draft = replies.current_draft(case)
-    url = request.POST.get("posted_url", "").strip()
-    if url and not url.startswith(("https://", "http://")):
-        return _panel(request, case, error="The link must start with https:// or http://.")
+    form = PostedForm(request.POST)
+    if not form.is_valid():
+        return _panel(request, case, error=form_error(form))
     try:
         if draft is None:
             raise replies.ReplyError("There is no approved reply to mark as posted.")
-        version = int(request.POST.get("version", ""))
-        replies.mark_posted(draft, request.user, version, url)
-    except ValueError:
-        return _panel(request, case, error="Reload the page and try again.")
+        data = form.cleaned_data
+        replies.mark_posted(draft, request.user, data["version"], data["posted_url"])
     except replies.ReplyError as error:
         return _panel(request, case, error=str(error))
     except StaleCase:
@@ -211,7 +231,7 @@ def remedy_add(request: HttpRequest, case_id: int) -> HttpResponse:
     case = _case(case_id)
     form = followups.RemedyForm(request.POST)
     if not form.is_valid():
-        return _panel(request, case, error=_form_error(form), remedy_form=form)
+        return _panel(request, case, error=form_error(form), remedy_form=form)
     followups.offer_remedy(case, request.user, form)
     return _panel(request, case, notice="Remedy recorded.")
 
@@ -228,7 +248,7 @@ def followup_add(request: HttpRequest, case_id: int) -> HttpResponse:
     case = _case(case_id)
     form = followups.FollowUpForm(request.POST)
     if not form.is_valid():
-        return _panel(request, case, error=_form_error(form), followup_form=form)
+        return _panel(request, case, error=form_error(form), followup_form=form)
     data = form.cleaned_data
     followups.schedule_followup(case, request.user, data["days"], data["note"])
     return _panel(request, case, notice="Follow-up scheduled.")
@@ -247,7 +267,7 @@ def case_resolve(request: HttpRequest, case_id: int) -> HttpResponse:
     case = _case(case_id)
     form = followups.OutcomeForm(request.POST)
     if not form.is_valid():
-        return _panel(request, case, error="Choose an outcome. " + _form_error(form))
+        return _panel(request, case, error="Choose an outcome. " + form_error(form))
     data = form.cleaned_data
     try:
         followups.resolve(case.pk, data["version"], request.user, data["outcome"], data["note"])

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from django.core.mail import EmailMultiAlternatives
 from django.db.models import Q
+from django.template import Context, engines
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -31,12 +32,18 @@ def backoff_seconds(retries: int) -> int:
 def build_email(
     name: str, to: str, context: dict, headers: dict[str, str] | None = None
 ) -> EmailMultiAlternatives:
-    subject = " ".join(render_to_string(f"emails/{name}-subject.txt", context).split())
-    text = render_to_string(f"emails/{name}-body.txt", context)
+    subject = " ".join(render_text(f"emails/{name}-subject.txt", context).split())
+    text = render_text(f"emails/{name}-body.txt", context)
     html = render_to_string(f"emails/{name}-body.html", context)
     message = EmailMultiAlternatives(subject, text, to=[to], headers=headers or {})
     message.attach_alternative(html, "text/html")
     return message
+
+
+def render_text(template_name: str, context: dict) -> str:
+    """A plain-text template without HTML escaping: "We're" must not arrive as "We&#x27;re"."""
+    template = engines["django"].engine.get_template(template_name)
+    return template.render(Context(context, autoescape=False))
 
 
 def send_email(name: str, to: str, context: dict, headers: dict[str, str] | None = None) -> None:

@@ -37,3 +37,15 @@ class EmailSend(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} ({'sent' if self.sent_at else 'pending'})"
+
+
+class TokenBucket(models.Model):
+    """How many more requests one key (an address, a client) may make: refilled with time,
+    shared by every web worker because it lives in the database (see reviewwatch/throttle.py)."""
+
+    key = models.CharField(max_length=100, unique=True)
+    tokens = models.FloatField()
+    updated_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.tokens:.1f}"

@@ -294,3 +294,7 @@ RW_ALLOW_PRIVATE_SOURCES = envbool("RW_ALLOW_PRIVATE_SOURCES", False)
 RW_POLL_LOG_DAYS = envint("RW_POLL_LOG_DAYS", 90, minimum=1)
 # Politeness: the minimum time between two requests to the same host, across all workers.
 RW_HOST_MIN_GAP_SECONDS = envint("RW_HOST_MIN_GAP_SECONDS", 10, minimum=0)
+
+# An owner's tone rules (TOML, the structure of responses/tone_rules.toml) merged on top of the
+# defaults; the responses app checks the file at start-up.
+RW_TONE_RULES = envstr("RW_TONE_RULES")

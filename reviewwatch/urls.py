@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from reviewwatch import views
-from reviewwatch.login import EmailLoginForm
+from reviewwatch.login import EmailLoginForm, ThrottledPasswordResetView
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -13,6 +13,7 @@ urlpatterns = [
         auth_views.LoginView.as_view(authentication_form=EmailLoginForm),
         name="login",
     ),
+    path("accounts/password_reset/", ThrottledPasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("users/", views.users, name="users"),
     path("users/invite", views.invite, name="invite"),

@@ -28,8 +28,8 @@ FEED_FORMATS = ("json", "xml")
 APP_STORE_HOSTS = frozenset({"apps.apple.com", "itunes.apple.com"})
 LOWEST_STARS, HIGHEST_STARS = Decimal(1), Decimal(5)
 
-_BARE_APP_ID = re.compile(r"(?:id)?(\d+)", re.IGNORECASE)
-_APP_ID_IN_PATH = re.compile(r"/id(\d+)(?:/|$)", re.IGNORECASE)
+_BARE_APP_ID = re.compile(r"(?:id)?(\d+)", re.IGNORECASE | re.ASCII)
+_APP_ID_IN_PATH = re.compile(r"/id(\d+)(?:/|$)", re.IGNORECASE | re.ASCII)
 _COUNTRY = re.compile(r"[a-z]{2}")
 
 
@@ -57,7 +57,7 @@ def _app_id(app: str) -> str:
         if in_path:
             return in_path.group(1)
         in_query = parse_qs(parts.query).get("id", [""])[0]
-        if in_query.isdigit():
+        if in_query.isascii() and in_query.isdigit():  # "²" passes isdigit() alone
             return in_query
     raise ValueError(
         "app must be an App Store link like https://apps.apple.com/us/app/name/id1321994487, "

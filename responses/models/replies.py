@@ -15,6 +15,7 @@ from reviewwatch.models import SingletonModel
 RELAPSE_MAX_RATING = 2
 
 __all__ = [
+    "LONGEST_PLATFORM_LIMIT",
     "FollowUp",
     "Remedy",
     "ReplyDecision",
@@ -24,6 +25,9 @@ __all__ = [
     "ReplyVersion",
     "ReviewUpdate",
 ]
+# No review site shows a reply longer than this: the ceiling of the owner's maximum length and
+# the most a draft may hold, so a pasted megabyte is refused before any work is done on it.
+LONGEST_PLATFORM_LIMIT = 10_000
 
 
 class ReplySettings(SingletonModel):
@@ -48,7 +52,7 @@ class ReplySettings(SingletonModel):
     )
     max_length = models.PositiveIntegerField(
         default=1500,
-        validators=[MinValueValidator(100), MaxValueValidator(10000)],
+        validators=[MinValueValidator(100), MaxValueValidator(LONGEST_PLATFORM_LIMIT)],
         help_text="Longest reply most review platforms show in full.",
     )
     updated_at = models.DateTimeField(auto_now=True)

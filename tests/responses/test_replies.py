@@ -149,8 +149,8 @@ def test_staff_reply_needs_the_owners_approval_and_staff_cannot_approve(staff, o
     submit(draft, staff)
     assert draft.state == ReplyDraft.State.PENDING
     with pytest.raises(ReplyError, match="Only an owner"):
-        approve(draft, other_staff)
-    approve(draft, owner)
+        approve(draft, other_staff, 1)
+    approve(draft, owner, 1)
     draft.refresh_from_db()
     assert draft.state == ReplyDraft.State.APPROVED
     assert draft.approved_version.text == HUMBLE
@@ -163,8 +163,8 @@ def test_owner_returns_a_reply_with_a_comment_and_an_edit_goes_back_to_draft(sta
     draft = save_draft(case, staff, HUMBLE).draft
     submit(draft, staff)
     with pytest.raises(ReplyError, match="Say what should change"):
-        return_for_changes(draft, owner, "  ")
-    return_for_changes(draft, owner, "Mention the replacement date.")
+        return_for_changes(draft, owner, 1, "  ")
+    return_for_changes(draft, owner, 1, "Mention the replacement date.")
     assert draft.state == ReplyDraft.State.RETURNED
     assert draft.decisions.last().comment == "Mention the replacement date."
     saved = save_draft(case, staff, HUMBLE + " It ships on Monday.")
@@ -201,7 +201,7 @@ def test_editing_an_approved_reply_needs_approval_again(staff, owner):
     case = make_case()
     draft = save_draft(case, staff, HUMBLE).draft
     submit(draft, staff)
-    approve(draft, owner)
+    approve(draft, owner, 1)
     save_draft(case, staff, HUMBLE + " Again, sorry.")
     draft.refresh_from_db()
     assert draft.state == ReplyDraft.State.DRAFT and draft.approved_version is None

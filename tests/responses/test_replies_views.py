@@ -101,13 +101,14 @@ def test_owner_approves_and_returns_from_the_panel(owner_client, staff, case):
     draft = save_draft(case, staff, HUMBLE).draft
     submit(draft, staff)
     url = reverse("reply_return", args=[case.pk])
-    response = owner_client.post(url, {"comment": ""}, **HTMX)
+    response = owner_client.post(url, {"comment": "", "reply_version": 1}, **HTMX)
     assert "Say what should change" in response.content.decode()
-    owner_client.post(url, {"comment": "Add the date."}, **HTMX)
+    owner_client.post(url, {"comment": "Add the date.", "reply_version": 1}, **HTMX)
     draft.refresh_from_db()
     assert draft.state == ReplyDraft.State.RETURNED
     submit(draft, staff)
-    response = owner_client.post(reverse("reply_approve", args=[case.pk]), **HTMX)
+    approve_url = reverse("reply_approve", args=[case.pk])
+    response = owner_client.post(approve_url, {"reply_version": 1}, **HTMX)
     html = response.content.decode()
     assert "Approved by alice@example.com" in html and "Copy reply" in html
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -738,3 +739,13 @@ def test_default_rules_load_and_every_category_explains_itself() -> None:
     assert {t.code for t in templates} >= {DEFENSIVE, SARCASM, ARGUING, PRIVATE, EXCLAIM, QUOTES}
     assert {t.code for t in templates} >= ALL_MISSING
     assert all(t.why.strip() and t.suggestion.strip() for t in templates)
+
+
+@pytest.mark.parametrize("unit", ["a", "1", "a.", "x-1"])
+def test_one_long_word_is_checked_at_once_not_in_quadratic_time(unit):
+    """60 KB of one word took 24 s (1 MB killed the worker) while the e-mail patterns retried
+    the whole word from every position; every pattern must be linear in the text."""
+    word = unit * (60_000 // len(unit))
+    started = time.monotonic()
+    check_tone(word, mention_text=word)
+    assert time.monotonic() - started < 3

@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from monitors.classify import classify
 from monitors.ingest import owner_rules
+from reviewwatch.management.database import require_migrated
 
 
 def _rating(value: str) -> Decimal:
@@ -34,6 +35,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, rating: str | None = None, **options) -> None:
         stars = _rating(rating) if rating is not None else None
+        require_migrated()
         rules = owner_rules()
         stdin = options.get("stdin") or sys.stdin
         for line in stdin:

@@ -10,6 +10,7 @@ from monitors.parsers import PARSERS
 from monitors.parsers.base import ParseError
 from monitors.polling import RobotsDisallowed
 from monitors.preview import preview
+from reviewwatch.management.database import require_migrated
 
 
 class Command(BaseCommand):
@@ -20,6 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("--kind", choices=sorted(PARSERS), default="feed")
 
     def handle(self, url: str, kind: str, **options) -> None:
+        require_migrated()
         try:
             result = preview(url, kind)
         except ParseError as error:
