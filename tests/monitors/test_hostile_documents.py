@@ -373,6 +373,6 @@ def test_retry_after_far_away_defers_the_host_for_a_day_at_most(httpserver, retr
     source.refresh_from_db()
     within_a_day = timezone.now() + timedelta(days=1, minutes=5)
     assert source.next_poll_at < within_a_day
-    assert HostState.objects.get(host="localhost").next_allowed_at < within_a_day
-    until = HostState.objects.get(host="localhost").next_allowed_at
+    assert HostState.objects.get(host=source.host).next_allowed_at < within_a_day
+    until = HostState.objects.get(host=source.host).next_allowed_at
     assert f"Waiting until {until:%Y-%m-%d %H:%M} UTC" in source.last_error
