@@ -34,6 +34,7 @@ run: install
 
 # `make run` plus the demo sources: sample documents the app serves itself under /demo/.
 demo: export RW_ALLOW_PRIVATE_SOURCES = 1
+demo: export RW_ALLOW_PLATFORM_BASE_URL = 1
 demo: DEMO = 1
 demo: run
 
@@ -41,7 +42,7 @@ test: install-test
 	bash scripts/test-services.sh
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) RW_ALLOW_PRIVATE_SOURCES=1 \
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) RW_ALLOW_PRIVATE_SOURCES=1 RW_ALLOW_PLATFORM_BASE_URL=1 \
 		$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 # The README's screenshot and samples (docs/inbox.png, docs/sample-*.txt); tests never write them.
@@ -50,12 +51,12 @@ DOCS_TESTS := tests/responses/test_inbox_browser.py::test_inbox_screenshot_with_
 	tests/responses/test_digest_email.py::test_sample_digest_is_written_for_the_readme
 docs: install-test
 	bash scripts/test-services.sh
-	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) RW_ALLOW_PRIVATE_SOURCES=1 \
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) RW_ALLOW_PRIVATE_SOURCES=1 RW_ALLOW_PLATFORM_BASE_URL=1 \
 		$(VENV)/bin/pytest -q --docs-dir docs $(DOCS_TESTS)
 
 bench: install-test
 	bash scripts/test-services.sh --no-browser
-	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) RW_ALLOW_PRIVATE_SOURCES=1 \
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) RW_ALLOW_PRIVATE_SOURCES=1 RW_ALLOW_PLATFORM_BASE_URL=1 \
 		$(PY) bench/run.py
 
 eval: install

@@ -64,6 +64,16 @@ class MentionAdmin(admin.ModelAdmin):
         delete_mentions(queryset)
 
 
+@admin.register(models.Connection)
+class ConnectionAdmin(admin.ModelAdmin):
+    """Credentials are never shown here (nor editable): the connection page replaces them."""
+
+    list_display = ("name", "platform", "status", "checked_at")
+    list_filter = ("platform", "status")
+    readonly_fields = ("secrets_hint", "status", "status_message", "checked_at", "checks")
+    exclude = ("checks_target",)
+
+
 admin.site.register(models.HostState)
 admin.site.register(models.Revision, raw_id_fields=("mention",))
 admin.site.register(models.Tombstone)

@@ -13,6 +13,7 @@ from monitors.models import (
     MAX_HISTORY_DAYS,
     MIN_POLL_MINUTES,
     BlockedAuthor,
+    Platform,
     Source,
     Subject,
 )
@@ -93,6 +94,10 @@ class SourceForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        # Platform sources are added from their connection (monitors/views_connections.py).
+        self.fields["kind"].choices = [
+            (value, label) for value, label in Source.Kind.choices if value not in Platform.values
+        ]
         if self.instance.pk and self.instance.kind == Source.Kind.APP_STORE and not self.is_bound:
             found = _APP_STORE_FEED.search(self.instance.url)
             if found:

@@ -36,7 +36,7 @@ from monitors.models import (
     Tombstone,
 )
 from monitors.parsers.base import ReviewRecord
-from monitors.signals import mention_revised, negative_mention
+from monitors.signals import mention_revised, negative_mention, platform_reply_seen
 from monitors.storable import storable
 
 REVISED_FIELDS = ("title", "text", "rating")
@@ -151,6 +151,7 @@ def _store(
             counts.unchanged += 1
     if seen_again:
         Mention.objects.filter(pk__in=seen_again).update(last_seen_at=now)
+    store_public_replies(source, [r for r in records if r.external_id not in tombstoned])
     if fresh:
         Mention.objects.bulk_create(fresh, ignore_conflicts=True)
         inserted = list(
@@ -161,6 +162,45 @@ def _store(
         counts.new = len(inserted)
         counts.unchanged += len(fresh) - len(inserted)
     return counts
+
+
+def _reply_fields(record: ReviewRecord) -> dict:
+    reply = record.reply
+    return {
+        "platform_reply": reply.text if reply else "",
+        "platform_reply_at": reply.updated_at if reply else None,
+        "platform_reply_state": reply.state if reply else "",
+    }
+
+
+def store_public_replies(source: Source, records: list[ReviewRecord]) -> None:
+    """Keep each known mention's public reply as the platform shows it, and once the
+    transaction commits announce every change (`platform_reply_seen`). New mentions get theirs
+    on insert, unannounced: the case opened for one already answered reads it there."""
+    known = [r for r in records if r.replies_known]
+    if not known:
+        return
+    fields = list(_reply_fields(ReviewRecord(external_id="")))
+    stored = {
+        m.external_id: m
+        for m in Mention.objects.filter(
+            source=source, external_id__in=[r.external_id for r in known]
+        ).only("pk", "external_id", *fields)
+    }
+    changed: list[int] = []
+    for record in known:
+        new = _reply_fields(record)
+        mention = stored.get(record.external_id)
+        if mention is not None and any(getattr(mention, k) != v for k, v in new.items()):
+            Mention.objects.filter(pk=mention.pk).update(**new)
+            changed.append(mention.pk)
+    if changed:
+        transaction.on_commit(lambda: _announce_replies(changed))
+
+
+def _announce_replies(mention_ids: list[int]) -> None:
+    for mention in Mention.objects.filter(pk__in=mention_ids):
+        platform_reply_seen.send(sender=Mention, mention=mention)
 
 
 def history_cutoff(source: Source, now: datetime) -> datetime:
@@ -200,6 +240,7 @@ def _new_mention(
         first_seen_poll=poll,
         last_seen_at=now,
         content_hash=digest,
+        **_reply_fields(record),
         subject=source.subject,
         author_blocked=record.author.casefold() in blocked if record.author else False,
         **classified_fields(verdict),

@@ -64,11 +64,56 @@ class Label(models.TextChoices):
     POSITIVE = "positive", "Positive"
 
 
+class Platform(models.TextChoices):
+    """Review platforms read and answered through their official APIs (monitors/platforms/)."""
+
+    GOOGLE_PLAY = "google_play", "Google Play"
+    APP_STORE_CONNECT = "app_store_connect", "App Store Connect"
+    GOOGLE_BUSINESS = "google_business", "Google Business Profile"
+    TRUSTPILOT = "trustpilot", "Trustpilot"
+
+
+class Connection(models.Model):
+    """One account on a review platform. Its secrets are encrypted (monitors.credentials)
+    and opened only by the worker; `config` holds what is not secret (ids, names)."""
+
+    class Status(models.TextChoices):
+        UNTESTED = "untested", "Not tested yet"
+        OK = "ok", "Working"
+        BROKEN = "broken", "Needs attention"
+
+    platform = models.CharField(max_length=20, choices=Platform.choices)
+    name = models.CharField(max_length=120)
+    config = models.JSONField(default=dict, blank=True)
+    secrets = models.TextField(blank=True, editable=False)  # credentials.encrypt(dict)
+    # What the owner may see of the secrets again: "key ending …4f2a", an account's email.
+    secrets_hint = models.CharField(max_length=300, blank=True, editable=False)
+    # Honoured only with RW_ALLOW_PLATFORM_BASE_URL (contract servers, the demo).
+    base_url = models.URLField(max_length=500, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.UNTESTED)
+    status_message = models.CharField(max_length=1000, blank=True)
+    checked_at = models.DateTimeField(null=True, blank=True)
+    # The last "Test connection": [{"ok": bool, "message": str}], [] while a test runs.
+    checks = models.JSONField(default=list, blank=True)
+    checks_target = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_platform_display()})"
+
+
 class Source(models.Model):
     class Kind(models.TextChoices):
         FEED = "feed", "Alert or news feed (RSS, Atom, JSON Feed)"
         REVIEW_PAGE = "review_page", "Review page (schema.org Review markup)"
         APP_STORE = "app_store", "App Store reviews"
+        GOOGLE_PLAY = Platform.GOOGLE_PLAY.value, Platform.GOOGLE_PLAY.label
+        APP_STORE_CONNECT = Platform.APP_STORE_CONNECT.value, Platform.APP_STORE_CONNECT.label
+        GOOGLE_BUSINESS = Platform.GOOGLE_BUSINESS.value, Platform.GOOGLE_BUSINESS.label
+        TRUSTPILOT = Platform.TRUSTPILOT.value, Platform.TRUSTPILOT.label
 
     name = models.CharField(max_length=120)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.FEED)
@@ -100,6 +145,13 @@ class Source(models.Model):
     last_success_at = models.DateTimeField(null=True, blank=True)
     consecutive_failures = models.PositiveIntegerField(default=0)
     last_error = models.CharField(max_length=1000, blank=True)
+    # Platform sources: the account, what it reads there (a package name, an app id, a location,
+    # a business unit) and the newest review update time read so far.
+    connection = models.ForeignKey(
+        Connection, null=True, blank=True, on_delete=models.PROTECT, related_name="sources"
+    )
+    platform_target = models.CharField(max_length=300, blank=True)
+    platform_cursor = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -107,7 +159,15 @@ class Source(models.Model):
             models.CheckConstraint(
                 condition=models.Q(poll_interval_minutes__gte=MIN_POLL_MINUTES),
                 name="source_poll_interval_min",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=Platform.values, connection__isnull=False)
+                | (~models.Q(kind__in=Platform.values) & models.Q(connection__isnull=True)),
+                name="source_platform_has_connection",
+                violation_error_message=(
+                    "A platform source needs its connection, and only a platform source has one."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -116,6 +176,10 @@ class Source(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.host = host_key(self.url)
         super().save(*args, **kwargs)
+
+    @property
+    def is_platform(self) -> bool:
+        return self.kind in Platform.values
 
     @property
     def poll_interval(self) -> timedelta:
@@ -164,6 +228,11 @@ class Mention(models.Model):
     negative_announced_at = models.DateTimeField(null=True, blank=True)
     # Found by a new source but published long before it was added: opens no case, no spike.
     imported_history = models.BooleanField(default=False)
+    # The business's public reply as the platform shows it (platform sources only), wherever it
+    # was written; state is "published" or "pending" (awaiting the platform's moderation).
+    platform_reply = models.TextField(blank=True)
+    platform_reply_at = models.DateTimeField(null=True, blank=True)
+    platform_reply_state = models.CharField(max_length=20, blank=True)
 
     class Meta:
         ordering = ["-first_seen_at"]

@@ -19,11 +19,14 @@ from django.db.models import Q
 from django.utils import timezone
 
 from monitors import scheduling
+from monitors.credentials import CredentialsUnreadable
 from monitors.fetch import USER_AGENT, FetchError, FetchResult, fetch
 from monitors.ingest import IngestCounts, ingest
-from monitors.models import PollLog, RatingSnapshot, Source
+from monitors.models import Connection, PollLog, RatingSnapshot, Source
 from monitors.parsers import parser_for
-from monitors.parsers.base import ParseError, ParseResult
+from monitors.parsers.base import AggregateRatingRecord, ParseError, ParseResult, ReviewRecord
+from monitors.platforms import client_for
+from monitors.platforms.base import PlatformError
 from monitors.robots import RobotsCache
 from monitors.signals import source_paused
 from monitors.storable import storable_text
@@ -45,6 +48,7 @@ POLL_STATE_FIELDS = [
     "consecutive_failures",
     "last_error",
     "poll_lock_until",
+    "platform_cursor",
 ]
 
 
@@ -163,6 +167,8 @@ def _poll_logged(source: Source, now: datetime, retry_in: float | None) -> Outco
 
 
 def _poll(source: Source, log: PollLog, now: datetime, retry_in: float | None) -> Outcome:
+    if source.is_platform:
+        return _poll_platform(source, log, now, retry_in)
     try:
         if source.kind == Source.Kind.REVIEW_PAGE:
             check_robots(source.url)
@@ -182,15 +188,84 @@ def _poll(source: Source, log: PollLog, now: datetime, retry_in: float | None) -
         parsed = parse_body(source.kind, result)
     except ParseError as error:
         return _failed(source, log, now, f"The page could not be read: {error}")
-    counts = ingest(source, parsed.records, log, now)
+    source.content_hash = result.content_hash
+    return _ingested(source, log, now, parsed.records, parsed.warnings, parsed.aggregate)
+
+
+def _ingested(
+    source: Source,
+    log: PollLog,
+    now: datetime,
+    records: list[ReviewRecord],
+    warnings: list[str],
+    aggregate: AggregateRatingRecord | None,
+) -> Outcome:
+    counts = ingest(source, records, log, now)
     log.new_count, log.updated_count = counts.new, counts.updated
     log.unchanged_count = counts.unchanged + counts.tombstoned
-    if parsed.warnings:
-        log.error = storable_text("; ".join(parsed.warnings))[:1000]
-    if parsed.aggregate:
-        record_rating_snapshot(source, parsed.aggregate.rating, parsed.aggregate.count, now)
-    source.content_hash = result.content_hash
+    if warnings:
+        log.error = storable_text("; ".join(warnings))[:1000]
+    if aggregate:
+        record_rating_snapshot(source, aggregate.rating, aggregate.count, now)
     return _succeeded(source, log, now, "ok", counts)
+
+
+def _poll_platform(source: Source, log: PollLog, now: datetime, retry_in: float | None) -> Outcome:
+    """Read a platform's API through its client: the same outcomes as a fetched document."""
+    try:
+        batch = client_for(source.connection).read_reviews(
+            source.platform_target, source.platform_cursor
+        )
+    except CredentialsUnreadable as error:
+        return _connection_stopped(source, log, str(error))
+    except PlatformError as error:
+        log.http_status = source.last_status = error.status
+        return _platform_failed(source, log, error, now, retry_in)
+    log.http_status = source.last_status = 200
+    if batch.cursor and (source.platform_cursor is None or batch.cursor > source.platform_cursor):
+        source.platform_cursor = batch.cursor
+    Connection.objects.filter(pk=source.connection_id).exclude(status=Connection.Status.OK).update(
+        status=Connection.Status.OK, status_message="", checked_at=now
+    )
+    return _ingested(source, log, now, batch.records, batch.warnings, batch.aggregate)
+
+
+def _platform_failed(
+    source: Source, log: PollLog, error: PlatformError, now: datetime, retry_in: float | None
+) -> Outcome:
+    if error.stops_the_connection:
+        return _connection_stopped(source, log, error.message)
+    if error.kind == "quota":
+        until = error.retry_at or now + timedelta(seconds=DEFAULT_RETRY_AFTER)
+        return _defer(
+            source,
+            log,
+            now,
+            until,
+            f"{error.message} Waiting until {until:%Y-%m-%d %H:%M} UTC as the platform asked.",
+        )
+    if error.kind == "not_found":
+        return _pause(
+            source, log, f"{error.message} Check the {source.get_kind_display()} source's settings."
+        )
+    if retry_in is not None and error.kind == "transient":
+        source.next_poll_at = now + timedelta(seconds=retry_in) + POLL_LOCK
+        log.outcome, log.error = "retry", error.message[:1000]
+        return Outcome("retry", log)
+    return _failed(source, log, now, error.message)
+
+
+def _connection_stopped(source: Source, log: PollLog, message: str) -> Outcome:
+    """Nothing will work until the owner acts: the connection and every source reading through
+    it pause at once (this one's pause alerts the owners)."""
+    reason = f"{source.connection.name}: {message} Open Sources → Connections to reconnect."
+    Connection.objects.filter(pk=source.connection_id).update(
+        status=Connection.Status.BROKEN, status_message=message[:1000], checked_at=timezone.now()
+    )
+    Source.objects.filter(connection_id=source.connection_id, enabled=True).exclude(
+        pk=source.pk
+    ).update(enabled=False, paused_reason=reason[:500], last_error=reason[:1000])
+    return _pause(source, log, reason)
 
 
 def record_rating_snapshot(source: Source, rating, count: int | None, now: datetime) -> None:
@@ -219,13 +294,8 @@ def _fetch_failed(
     if error.status == 429 or (error.status == 503 and error.retry_after is not None):
         delay = error.retry_after if error.retry_after is not None else DEFAULT_RETRY_AFTER
         until = now + timedelta(seconds=delay)
-        scheduling.delay_host(source.host, until)
-        source.next_poll_at = max(until, now + jittered(source.poll_interval))
-        source.last_error = (
-            f"{error.message} Waiting until {until:%Y-%m-%d %H:%M} UTC as the site asked."
-        )
-        log.outcome, log.error = "deferred", source.last_error[:1000]
-        return Outcome("deferred", log)
+        message = f"{error.message} Waiting until {until:%Y-%m-%d %H:%M} UTC as the site asked."
+        return _defer(source, log, now, until, message)
     if error.status == 410:
         return _pause(source, log, f"{error.message} The site says this page is gone for good.")
     if retry_in is not None and error.kind in NETWORK_ERROR_KINDS:
@@ -233,6 +303,15 @@ def _fetch_failed(
         log.outcome, log.error = "retry", error.message[:1000]
         return Outcome("retry", log)
     return _failed(source, log, now, error.message)
+
+
+def _defer(source: Source, log: PollLog, now: datetime, until: datetime, message: str) -> Outcome:
+    """The site asked us to wait: every source on its host waits, and it is no failure."""
+    scheduling.delay_host(source.host, until)
+    source.next_poll_at = max(until, now + jittered(source.poll_interval))
+    source.last_error = message[:1000]
+    log.outcome, log.error = "deferred", source.last_error
+    return Outcome("deferred", log)
 
 
 def _failed(source: Source, log: PollLog, now: datetime, message: str) -> Outcome:

@@ -8,7 +8,7 @@ marks the mention announced, so what its receivers write commits (or rolls back)
 
 from django.dispatch import Signal
 
-__all__ = ["mention_revised", "negative_mention", "source_paused"]
+__all__ = ["mention_revised", "negative_mention", "platform_reply_seen", "source_paused"]
 
 # sender=Mention; mention: Mention, revision: Revision, old: dict, new: dict — title/text/rating
 # changed. old/new hold the changed fields only, e.g. {"rating": Decimal("1")} -> {"rating": 5}.
@@ -22,3 +22,8 @@ negative_mention = Signal()
 # sender=Source; source: Source, reason: str — a source stopped being polled (410, repeated
 # failures, robots.txt).
 source_paused = Signal()
+
+# sender=Mention; mention: Mention — a platform source showed a different public reply from the
+# business (new, edited, published after moderation, or removed): mention.platform_reply*, sent
+# after the poll's transaction has committed.
+platform_reply_seen = Signal()

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from monitors import scheduling
+from monitors import connections, scheduling
 from monitors.models import PollLog
 from monitors.polling import poll_source_now
 from monitors.reclassify import reclassify_chunk
@@ -66,3 +66,15 @@ def prune_poll_logs() -> int:
     cutoff = timezone.now() - timedelta(days=settings.RW_POLL_LOG_DAYS)
     deleted, _ = PollLog.objects.filter(started_at__lt=cutoff).delete()
     return deleted
+
+
+@shared_task(name="monitors.tasks.test_connection", ignore_result=True, soft_time_limit=60)
+def test_connection(connection_id: int, target: str) -> None:
+    """ "Test connection" runs here: only the worker opens a connection's credentials."""
+    connections.test_connection(connection_id, target)
+
+
+@shared_task(name="monitors.tasks.finish_sign_in", ignore_result=True, soft_time_limit=60)
+def finish_sign_in(connection_id: int, code: str, redirect_uri: str) -> None:
+    """The end of a platform sign-in: the code is traded for tokens here, not in the web."""
+    connections.finish_sign_in(connection_id, code, redirect_uri)

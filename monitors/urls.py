@@ -1,6 +1,6 @@
 from django.urls import path
 
-from monitors import views, views_rules
+from monitors import views, views_connection_signin, views_connections, views_rules
 
 urlpatterns = [
     path("sources/", views.source_list, name="sources"),
@@ -14,6 +14,52 @@ urlpatterns = [
     path("sources/<int:pk>/poll", views.source_poll_now, name="source_poll_now"),
     path("sources/<int:pk>/history", views.source_open_history, name="source_open_history"),
     path("sources/<int:pk>/delete", views.source_delete, name="source_delete"),
+    path("sources/connections/", views_connections.connection_list, name="connection_list"),
+    path(
+        "sources/connections/signed-in",
+        views_connection_signin.connection_signed_in,
+        name="connection_signed_in",
+    ),
+    path(
+        "sources/connections/<int:pk>/sign-in",
+        views_connection_signin.connection_sign_in,
+        name="connection_sign_in",
+    ),
+    path(
+        "sources/connections/new/<slug:platform>",
+        views_connections.connection_add,
+        name="connection_add",
+    ),
+    path(
+        "sources/connections/<int:pk>/",
+        views_connections.connection_detail,
+        name="connection_detail",
+    ),
+    path(
+        "sources/connections/<int:pk>/edit",
+        views_connections.connection_edit,
+        name="connection_edit",
+    ),
+    path(
+        "sources/connections/<int:pk>/checks",
+        views_connections.connection_checks,
+        name="connection_checks",
+    ),
+    path(
+        "sources/connections/<int:pk>/test",
+        views_connections.connection_test,
+        name="connection_test",
+    ),
+    path(
+        "sources/connections/<int:pk>/sources",
+        views_connections.connection_source_add,
+        name="connection_source_add",
+    ),
+    path(
+        "sources/connections/<int:pk>/delete",
+        views_connections.connection_delete,
+        name="connection_delete",
+    ),
     path("rules/", views_rules.classification_rules, name="classification_rules"),
     path("rules/try", views_rules.rules_try, name="rules_try"),
     path("rules/reclassify", views_rules.reclassify_start, name="reclassify_start"),

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.timesince import timesince, timeuntil
 from django.views.decorators.http import require_GET, require_POST
 
-from monitors import scheduling
+from monitors import scheduling, views_connections
 from monitors.fetch import FetchError
 from monitors.forms import SourceForm
 from monitors.ingest import announce_history, announce_pending_negatives, unannounced_negatives
@@ -278,7 +278,10 @@ def source_add(request: HttpRequest) -> HttpResponse:
 
 @owner_required
 def source_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    return edit_source(request, get_object_or_404(Source, pk=pk))
+    source = get_object_or_404(Source, pk=pk)
+    if source.is_platform:
+        return views_connections.platform_source_edit(request, source)
+    return edit_source(request, source)
 
 
 @owner_required

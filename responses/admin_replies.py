@@ -4,6 +4,7 @@ from django.contrib import admin
 
 from responses.models import (
     FollowUp,
+    PlatformPost,
     Remedy,
     ReplyDecision,
     ReplyDraft,
@@ -62,3 +63,15 @@ class FollowUpAdmin(admin.ModelAdmin):
 class ReviewUpdateAdmin(admin.ModelAdmin):
     list_display = ("case", "old_rating", "new_rating", "suggested_outcome", "seen_at")
     raw_id_fields = ("case", "mention", "revision")
+
+
+@admin.register(PlatformPost)
+class PlatformPostAdmin(admin.ModelAdmin):
+    """What was sent to a platform is a record: it is read here, never changed."""
+
+    list_display = ("draft", "action", "state", "requested_at", "confirmed_at", "attempts")
+    list_filter = ("action", "state")
+    raw_id_fields = ("draft", "version", "requested_by")
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -135,7 +135,8 @@ def short_duration(delta: timedelta) -> str:
 class Change:
     """What a person asked for; None means "leave as it is".
 
-    `answered`: a reply was posted (the only thing that counts as an answer in public).
+    `answered`: a reply was posted (the only thing that counts as an answer in public), at
+    `answered_at` when a platform confirmed it, else now.
     `reopen_because`: reopen the case for this new complaint, even from "Awaiting customer".
     """
 
@@ -146,6 +147,7 @@ class Change:
     priority: int | None = None
     tags: list[Tag] | None = None
     answered: bool = False
+    answered_at: datetime | None = None
     reopen_because: str | None = None
 
 
@@ -209,7 +211,7 @@ def _field_updates(case: Case, change: Change, now: datetime) -> tuple[dict, lis
     if change.reopen_because is not None or reopened_by_hand:
         _reopen(case, change, now, values, events)
     if change.answered and not case.responded:
-        values |= {"responded": True, "first_responded_at": now}
+        values |= {"responded": True, "first_responded_at": change.answered_at or now}
     if change.outcome is not None and change.outcome.strip() != case.outcome:
         values["outcome"] = change.outcome.strip()
         events.append((Event.Kind.OUTCOME, case.outcome[:500], change.outcome.strip()[:500]))

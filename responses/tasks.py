@@ -3,15 +3,17 @@ to run twice."""
 
 from __future__ import annotations
 
+import random
 import uuid
 
 from celery import shared_task
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from responses import posting
 from responses.alerts import record_alert_failure, record_spike_if_any, send_alert
 from responses.digests import claim_due, ensure_preferences, record_failure, send_claimed
-from responses.models import Note
+from responses.models import Note, PlatformPost
 from reviewwatch.emails import SEND_ERRORS, backoff_seconds, send_email, send_once
 
 
@@ -92,3 +94,25 @@ def send_note_mention(self, note_id: int, recipient_id: int) -> bool:
         )
     except SEND_ERRORS as error:
         raise self.retry(exc=error, countdown=backoff_seconds(self.request.retries)) from error
+
+
+@shared_task(
+    name="responses.tasks.send_platform_post",
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    ignore_result=True,
+    soft_time_limit=60,
+    time_limit=90,
+    max_retries=posting.MAX_ATTEMPTS,
+)
+def send_platform_post(self, post_id: int) -> str:
+    """Put one reply on its platform (see responses.posting); a quota or a passing
+    failure leaves the post queued and comes back when the platform allows."""
+    post = posting.send(post_id)
+    if post is None:
+        return "held"
+    if post.state == PlatformPost.State.QUEUED and post.retry_at:
+        wait = max(1.0, (post.retry_at - timezone.now()).total_seconds())
+        raise self.retry(countdown=wait * random.uniform(1.0, 1.1))
+    return post.state

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from responses import views_platform_replies as platform
 from responses import views_replies as v
 
 urlpatterns = [
@@ -10,6 +11,22 @@ urlpatterns = [
     path("cases/<int:case_id>/reply/approve", v.reply_approve, name="reply_approve"),
     path("cases/<int:case_id>/reply/return", v.reply_return, name="reply_return"),
     path("cases/<int:case_id>/reply/posted", v.reply_posted, name="reply_posted"),
+    path("cases/<int:case_id>/reply/platform", platform.platform_post, name="reply_platform_post"),
+    path(
+        "cases/<int:case_id>/reply/platform/edit",
+        platform.platform_edit,
+        name="reply_platform_edit",
+    ),
+    path(
+        "cases/<int:case_id>/reply/platform/delete",
+        platform.platform_delete,
+        name="reply_platform_delete",
+    ),
+    path(
+        "cases/<int:case_id>/reply/platform/status",
+        platform.platform_post_status,
+        name="reply_platform_status",
+    ),
     path("cases/<int:case_id>/remedies", v.remedy_add, name="remedy_add"),
     path(
         "cases/<int:case_id>/remedies/<int:remedy_id>/delivered",

@@ -17,9 +17,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from responses import followups, replies
+from monitors.platforms import spec_for
+from responses import followups, posting, replies
 from responses.cases import StaleCase
-from responses.models import Case, FollowUp, Remedy, ReplyDraft, ReplySettings, ReplyTemplate
+from responses.models import (
+    Case,
+    FollowUp,
+    PlatformPost,
+    Remedy,
+    ReplyDraft,
+    ReplySettings,
+    ReplyTemplate,
+)
 from responses.reply_forms import DecisionForm, PostedForm, ReplyTextForm, StartForm, form_error
 from responses.text_diff import word_changes
 from reviewwatch.roles import is_owner, owner_required
@@ -49,7 +58,11 @@ def panel_context(case: Case, user, **extra) -> dict:
         ReplyDraft.State.POSTED,
     )
     decisions = list(draft.decisions.select_related("actor", "version")) if draft else []
+    platform = posting.platform_of(case)
+    posts = PlatformPost.objects.filter(draft__case=case).select_related("version", "requested_by")
     context = {
+        "platform": spec_for(platform) if platform else None,
+        "platform_posts": list(posts[:5]),
         "case": case,
         "mention": case.mention,
         "reply_settings": reply_settings,

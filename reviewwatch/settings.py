@@ -290,6 +290,12 @@ LOGGING = {
 
 # Sources may point at private or loopback addresses only when this is set (tests, the demo).
 RW_ALLOW_PRIVATE_SOURCES = envbool("RW_ALLOW_PRIVATE_SOURCES", False)
+# Platform connections (monitors/platforms/) may call another base URL than the provider's own
+# only when this is set: the tests' contract servers and the demo's Play API under /demo/.
+RW_ALLOW_PLATFORM_BASE_URL = envbool("RW_ALLOW_PLATFORM_BASE_URL", False)
+# Fernet keys for credentials at rest (monitors/credentials.py), newest first; unset: one
+# generated once into var/credentials_key.
+RW_CREDENTIALS_KEY = envstr("RW_CREDENTIALS_KEY")
 # How long each poll attempt's log row is kept.
 RW_POLL_LOG_DAYS = envint("RW_POLL_LOG_DAYS", 90, minimum=1)
 # Politeness: the minimum time between two requests to the same host, across all workers.

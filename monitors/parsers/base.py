@@ -17,6 +17,16 @@ class ParseError(Exception):
     """The document cannot be read as this kind at all (not: one bad entry, which is skipped)."""
 
 
+@dataclass(frozen=True)
+class PublicReply:
+    """The business's reply to a review as a platform shows it."""
+
+    text: str
+    updated_at: datetime | None = None  # aware, UTC: the platform's own time
+    state: str = "published"  # or "pending": the platform has not published it yet
+    reply_id: str = ""  # where the platform gives the reply an id of its own (Apple)
+
+
 @dataclass
 class ReviewRecord:
     """One mention as a parser sees it, before it is stored."""
@@ -29,6 +39,9 @@ class ReviewRecord:
     html: str = ""  # sanitised HTML (nh3), safe to render
     rating: Decimal | None = None  # normalised to 0..5
     published_at: datetime | None = None  # aware, UTC
+    # Platform APIs tell whether the business has replied; feeds and pages cannot.
+    replies_known: bool = False
+    reply: PublicReply | None = None
 
 
 @dataclass

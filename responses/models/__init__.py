@@ -2,4 +2,5 @@
 
 from responses.models.cases import *  # noqa: F403
 from responses.models.digests import *  # noqa: F403
+from responses.models.platform_posts import *  # noqa: F403
 from responses.models.replies import *  # noqa: F403

@@ -2,7 +2,8 @@
 
 One receiver for `negative_mention`, so the order of what happens does not depend on the order
 in which modules were imported: open the case, fold it into the same author's earlier case,
-then make sure the spike check runs once after the poll's announcements commit.
+note a reply the platform already shows, then make sure the spike check runs once after the
+poll's announcements commit.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from monitors.models import Mention
 from monitors.signals import mention_revised, negative_mention
 from responses.cases import open_case_for_negative_mention, record_mention_edit
 from responses.followups import reopen_for_same_author
+from responses.posting import note_platform_reply
 from responses.spikes import check_spike_after_commit
 
 
@@ -20,6 +22,8 @@ from responses.spikes import check_spike_after_commit
 def react_to_negative_mention(sender, mention: Mention, **kwargs) -> None:
     if open_case_for_negative_mention(mention) is not None:
         reopen_for_same_author(mention)
+        if mention.platform_reply:  # answered on the platform before we saw the review
+            note_platform_reply(mention)
     check_spike_after_commit()
 
 

@@ -16,7 +16,16 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.urls import get_resolver, reverse
 
-from monitors.models import BlockedAuthor, Label, Mention, ReclassifyJob, Source, Subject
+from monitors.models import (
+    BlockedAuthor,
+    Connection,
+    Label,
+    Mention,
+    Platform,
+    ReclassifyJob,
+    Source,
+    Subject,
+)
 from responses.cases import open_case
 from responses.models import FollowUp, Remedy, ReplyTemplate
 from reviewwatch.roles import STAFF
@@ -51,12 +60,17 @@ STAFF_PAGES = {
     "reply_start",
     "reply_save",
     "reply_posted",
+    "reply_platform_post",
+    "reply_platform_status",
     "remedy_add",
     "remedy_delivered",
     "followup_add",
     "followup_done",
     "case_resolve",
 }
+# Where a platform sends the owner back after signing in: without the state it was sent with,
+# it sends them on to the connections page.
+CALLBACKS = {"connection_signed_in"}
 ROUTES = sorted(
     {(name, route) for name, route in walk(get_resolver().url_patterns) if name not in PUBLIC},
     key=lambda item: item[1],
@@ -66,7 +80,7 @@ FOR_STAFF = [(name, route) for name, route in ROUTES if name in STAFF_PAGES]
 
 
 @pytest.fixture
-def things(owner, staff) -> dict[str, int]:
+def things(owner, staff) -> dict[str, int | str]:
     """One row of everything a route can point at, by the name of the URL argument."""
     source = Source.objects.create(name="Trustpilot", url="https://www.trustpilot.com/review/x")
     mention = Mention.objects.create(
@@ -92,10 +106,12 @@ def things(owner, staff) -> dict[str, int]:
         "template_id": ReplyTemplate.objects.create(name="Sorry", body="Sorry, {name}.").pk,
         "remedy_id": Remedy.objects.create(case=case, kind=Remedy.Kind.REFUND).pk,
         "followup_id": FollowUp.objects.create(case=case, due_at=case.due_at).pk,
+        "platform": Platform.GOOGLE_PLAY,
+        "connection": Connection.objects.create(platform=Platform.GOOGLE_PLAY, name="Play").pk,
     }
 
 
-def url_of(name: str, route: str, things: dict[str, int]) -> str:
+def url_of(name: str, route: str, things: dict[str, int | str]) -> str:
     """The route with each argument pointing at a real row (`pk` depends on the page)."""
     kwargs = {}
     for arg in re.findall(r"<(?:\w+:)?(\w+)>", route):
@@ -105,6 +121,8 @@ def url_of(name: str, route: str, things: dict[str, int]) -> str:
             kwargs[arg] = things["job"]
         elif route.startswith("rules/blocked"):
             kwargs[arg] = things["blocked"]
+        elif route.startswith("sources/connections"):
+            kwargs[arg] = things["connection"]
         else:
             kwargs[arg] = things["source"]
     return reverse(name, kwargs=kwargs)
@@ -143,6 +161,8 @@ def test_owner_opens_every_owner_only_page(client, owner, things, name, route):
     if response.status_code == 405:  # an action: the owner's post is handled, not refused
         response = client.post(url)
         assert response.status_code in (200, 302, 400), f"{url} answered {response.status_code}"
+    elif name in CALLBACKS:
+        assert response.status_code == 302, f"{url} answered {response.status_code}"
     else:
         assert response.status_code == 200, f"{url} answered {response.status_code}"
 

@@ -47,22 +47,24 @@ def test_load_demo_adds_four_sources_due_now_at_the_minimum_interval():
 
 
 @pytest.mark.django_db
-def test_loading_twice_keeps_the_sources_and_the_demo_clock():
+def test_loading_twice_keeps_the_sources_and_the_demo_clock(settings):
+    settings.RW_ALLOW_PLATFORM_BASE_URL = True  # the demo Google Play app is one more source
     load_demo("--base-url", BASE_URL)
     started = demo_start().created_at
     output, _ = load_demo("--base-url", BASE_URL)
-    assert Source.objects.count() == len(DEMO_DOCUMENTS)
+    assert Source.objects.count() == len(DEMO_DOCUMENTS) + 1
     assert demo_start().created_at == started
     assert "0 sources added, 4 already there" in output
 
 
 @pytest.mark.django_db
-def test_remove_deletes_the_demo_sources_only():
+def test_remove_deletes_the_demo_sources_only(settings):
+    settings.RW_ALLOW_PLATFORM_BASE_URL = True
     Source.objects.create(name="Our real feed", url="https://example.com/feed.xml")
     load_demo("--base-url", BASE_URL)
     output, _ = load_demo("--remove")
     assert list(Source.objects.values_list("name", flat=True)) == ["Our real feed"]
-    assert "Removed 4 demo sources" in output
+    assert "Removed 5 demo sources" in output  # four documents and the Play app
 
 
 @pytest.mark.django_db

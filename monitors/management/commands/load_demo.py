@@ -1,7 +1,8 @@
 """`manage.py load_demo [--base-url URL] [--remove]`: add (or remove) the live demo's sources.
 
 The sources poll sample documents this app serves under /demo/, which change as time passes
-(see monitors/demo.py). Loading twice changes nothing; the demo's clock starts at the first load.
+(see monitors/demo.py), and a demo Google Play app whose Developer API the app serves too
+(monitors/demo_play.py). Loading twice changes nothing; the demo's clock starts at the first load.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from monitors import demo_play
 from monitors.demo import DEMO_DOCUMENTS, EDIT_AFTER, NEW_REVIEW_AFTER, demo_sources
 from monitors.models import MIN_POLL_MINUTES, Source
 from monitors.netguard import is_public_address
@@ -21,6 +23,10 @@ PRIVATE_WARNING = (
     "RW_ALLOW_PRIVATE_SOURCES is off in this process: the demo sources point at {host}, a "
     "private address, and the worker will refuse to poll them unless it runs with "
     "RW_ALLOW_PRIVATE_SOURCES=1 (e.g. `RW_ALLOW_PRIVATE_SOURCES=1 make run`)."
+)
+NO_PLAY_DEMO = (
+    "RW_ALLOW_PLATFORM_BASE_URL is off: the demo Google Play app (whose API this app serves) "
+    "was not added. `make demo` turns it on."
 )
 
 
@@ -52,6 +58,7 @@ class Command(BaseCommand):
     def handle(self, *args, base_url: str | None, remove: bool, **options) -> None:
         if remove:
             deleted = demo_sources().delete()[1].get(Source._meta.label, 0)
+            deleted += demo_play.remove()
             self.stdout.write(f"Removed {deleted} demo sources and their mentions.")
             return
         base = (base_url or settings.SITE_URL).rstrip("/")
@@ -67,6 +74,14 @@ class Command(BaseCommand):
             f"{_minutes(NEW_REVIEW_AFTER)} minutes after the first load and is edited to 5 stars "
             f"after {_minutes(EDIT_AFTER)}. Remove them with `manage.py load_demo --remove`."
         )
+        if settings.RW_ALLOW_PLATFORM_BASE_URL:
+            demo_play.load(base, timezone.now(), MIN_POLL_MINUTES)
+            self.stdout.write(
+                f"The demo Google Play app ({demo_play.PACKAGE}) is read through its API: answer "
+                "its 1-star review and press “Post to Google Play” on the case."
+            )
+        else:
+            self.stderr.write(self.style.WARNING(NO_PLAY_DEMO))
         if not settings.RW_ALLOW_PRIVATE_SOURCES and is_private_host(parts.hostname):
             self.stderr.write(self.style.WARNING(PRIVATE_WARNING.format(host=parts.hostname)))
 
