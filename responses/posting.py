@@ -148,6 +148,12 @@ def _failed(post: PlatformPost, error: Exception) -> PlatformPost:
     kind = getattr(error, "kind", "credentials")
     message = getattr(error, "message", str(error))
     retry = kind in {"transient", "quota"} and post.attempts < MAX_ATTEMPTS
+    if kind == "not_found":
+        name = spec_for(post.draft.case.mention.source.kind).name
+        message = (
+            f"{name} no longer has this review (its author may have deleted it), so nothing "
+            f"was posted. {message}"
+        )
     values = {"lease_until": None, "error": message[:1000]}
     if retry:
         retry_at = getattr(error, "retry_at", None) or timezone.now() + timedelta(

@@ -126,6 +126,37 @@ def test_a_revoked_key_fails_the_post_and_marks_the_connection_broken(play, case
     assert play.replies_posted == [] and not Case.objects.get().responded
 
 
+def test_a_review_deleted_on_play_fails_the_post_saying_so(play, case, staff, owner, client):
+    approved(case, staff, owner)
+    play.apps[PACKAGE].clear()  # the customer deleted the review before we answered
+    client.force_login(staff)
+    post_from_the_case_page(client, case)
+    run_queued_tasks()
+
+    post = PlatformPost.objects.get()
+    assert post.state == PlatformPost.State.FAILED and post.retry_at is None
+    assert post.error.startswith("Google Play no longer has this review")
+    assert "nothing was posted" in post.error
+    page = client.get(reverse("case", args=[case.pk])).content.decode()
+    assert "Post on Google Play failed:" in page and "no longer has this review" in page
+    assert Connection.objects.get().status != Connection.Status.BROKEN
+    assert play.replies_posted == [] and not Case.objects.get().responded
+
+
+def test_a_quota_429_without_retry_after_waits_a_minute_and_then_posts(play, case, staff, owner):
+    draft = approved(case, staff, owner)
+    post = posting.request(draft, staff, PlatformPost.Action.POST, draft.approved_version)
+    play.answer_next.append(google_error(429, "Quota exceeded for quota metric.", "EXHAUSTED"))
+    before = timezone.now()
+    waiting = posting.send(post.pk)
+    after = timezone.now()
+    assert waiting.state == PlatformPost.State.QUEUED and "429" in waiting.error
+    assert before + timedelta(seconds=59) <= waiting.retry_at <= after + timedelta(seconds=61)
+    assert Connection.objects.get().status != Connection.Status.BROKEN
+    assert posting.send(post.pk).state == PlatformPost.State.PUBLISHED
+    assert len(play.replies_posted) == 1
+
+
 def test_a_reply_longer_than_play_takes_is_refused_on_the_page(play, case, staff, owner, client):
     approved(case, staff, owner, text=REPLY + " We are truly sorry." * 10)
     client.force_login(staff)
