@@ -7,7 +7,7 @@ PIP := $(PY) -m pip
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/reviewwatch
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run demo test docs install install-test lint format bench eval clean
+.PHONY: run demo test docs install install-test lint format bench eval train clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -59,8 +59,14 @@ bench: install-test
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) RW_ALLOW_PRIVATE_SOURCES=1 RW_ALLOW_PLATFORM_BASE_URL=1 \
 		$(PY) bench/run.py
 
-eval: install
+eval: install-test
 	$(PY) bench/eval_classifier.py
+
+# Rebuilds the shipped model's weights from ../shared/corpus/training/ (fixed seed: the same
+# bytes each time) and prints its validation figures per source.
+train: install-test
+	$(PIP) install -q -e '.[test,train]'
+	$(PY) -m monitors.classify.training
 
 lint: install-test
 	$(VENV)/bin/ruff check .

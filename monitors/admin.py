@@ -84,3 +84,6 @@ admin.site.register(models.BlockedAuthor)
 admin.site.register(
     models.ReclassifyJob, list_display=("started_at", "done", "total", "finished_at")
 )
+admin.site.register(
+    models.LocalAdjustment, list_display=("ran_at", "kept", "examples", "held_back", "outcome")
+)

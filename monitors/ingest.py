@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from monitors.classify import Classification, OwnerRules, classify
+from monitors.local_model import active_model
 from monitors.models import (
     BlockedAuthor,
     ClassificationRules,
@@ -58,10 +59,12 @@ def content_hash(title: str, text: str, rating: Decimal | None) -> str:
 
 
 def owner_rules() -> OwnerRules:
+    """The owner's words and this installation's model: read once per poll or chunk."""
     rules = ClassificationRules.current()
     return OwnerRules(
         always_flag=tuple(line.strip() for line in rules.always_flag.splitlines() if line.strip()),
         never_flag=tuple(line.strip() for line in rules.never_flag.splitlines() if line.strip()),
+        model=active_model(),
     )
 
 
@@ -82,6 +85,10 @@ def classified_fields(verdict: Classification) -> dict:
         "reason": verdict.reason[:500],
         "strongly_negative": verdict.strongly_negative,
     }
+
+
+# What an edit to the words does to a person's correction of the old words.
+NO_CORRECTION = {"corrected_negative": None, "corrected_by": None, "corrected_at": None}
 
 
 def stored_id(external_id: str) -> str:
@@ -255,6 +262,10 @@ def revise(
     new = {"title": record.title[:1000], "text": record.text, "rating": record.rating}
     changed = [name for name in REVISED_FIELDS if old[name] != new[name]]
     verdict = classify_mention(record.title, record.text, record.rating, rules)
+    if changed or mention.corrected_negative is None:
+        label_fields = classified_fields(verdict) | NO_CORRECTION
+    else:
+        label_fields = {}  # a person's correction stands while the words are the same
     with transaction.atomic():
         updated = Mention.objects.filter(pk=mention.pk, content_hash=mention.content_hash).update(
             content_hash=digest,
@@ -263,7 +274,7 @@ def revise(
             last_seen_at=now,
             imported_history=mention.imported_history and not changed,
             **new,
-            **classified_fields(verdict),
+            **label_fields,
         )
         if not updated:
             return False
@@ -289,6 +300,17 @@ def revise(
             )
         )
     return True
+
+
+def needs_announcement(mention: Mention) -> bool:
+    """Whether a mention should open a case now and has not yet."""
+    return (
+        mention.label == Label.NEGATIVE
+        and mention.subject == Subject.OURS
+        and not mention.author_blocked
+        and not mention.imported_history  # history waits for the owner's "open cases for them"
+        and mention.negative_announced_at is None
+    )
 
 
 def unannounced_negatives(source: Source):

@@ -6,6 +6,7 @@ from datetime import timedelta
 from decimal import Decimal
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Upper
@@ -233,6 +234,12 @@ class Mention(models.Model):
     platform_reply = models.TextField(blank=True)
     platform_reply_at = models.DateTimeField(null=True, blank=True)
     platform_reply_state = models.CharField(max_length=20, blank=True)
+    # A person's "Negative" / "Not negative": it wins over the model until the words change.
+    corrected_negative = models.BooleanField(null=True, blank=True)
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    corrected_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-first_seen_at"]
@@ -334,10 +341,36 @@ class ClassificationRules(SingletonModel):
 
     always_flag = models.TextField(blank=True, help_text="One word or phrase per line.")
     never_flag = models.TextField(blank=True, help_text="One word or phrase per line.")
+    # Off: the shipped model alone, whatever the local adjustment's figures.
+    use_local_adjustment = models.BooleanField(default=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
         return "Classification rules"
+
+
+class LocalAdjustment(models.Model):
+    """One run of fitting the local adjustment (monitors/local_model.py), kept or not."""
+
+    ran_at = models.DateTimeField(default=timezone.now)
+    examples = models.PositiveIntegerField(default=0)  # used to fit
+    held_back = models.PositiveIntegerField(default=0)  # used to judge
+    corrections = models.PositiveIntegerField(default=0)  # of all examples, people's corrections
+    shipped_precision = models.FloatField(null=True, blank=True)
+    shipped_recall = models.FloatField(null=True, blank=True)
+    adjusted_precision = models.FloatField(null=True, blank=True)
+    adjusted_recall = models.FloatField(null=True, blank=True)
+    kept = models.BooleanField(default=False)
+    outcome = models.CharField(max_length=300)  # why it was kept or not, in words
+    weights = models.JSONField(default=dict, blank=True)  # Adjustment.as_data()
+
+    class Meta:
+        ordering = ["-ran_at", "-id"]
+
+    def __str__(self) -> str:
+        return (
+            f"Local adjustment {self.ran_at:%Y-%m-%d %H:%M} ({'kept' if self.kept else 'not kept'})"
+        )
 
 
 class ReclassifyJob(models.Model):

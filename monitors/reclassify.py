@@ -18,9 +18,10 @@ from monitors.ingest import (
     blocked_author_names,
     classified_fields,
     classify_mention,
+    needs_announcement,
     owner_rules,
 )
-from monitors.models import Label, Mention, ReclassifyJob, Subject
+from monitors.models import Mention, ReclassifyJob
 
 CHUNK = 500
 # A running job with no progress for this long lost its task (a chunk takes seconds).
@@ -67,8 +68,12 @@ def reclassify_chunk(job_id: int) -> bool:
         chunk = list(Mention.objects.filter(pk__gt=job.last_mention_id).order_by("pk")[:CHUNK])
         changed = 0
         for mention in chunk:
-            fields = classified_fields(
-                classify_mention(mention.title, mention.text, mention.rating, rules)
+            fields = (
+                {}  # a person's correction stands
+                if mention.corrected_negative is not None
+                else classified_fields(
+                    classify_mention(mention.title, mention.text, mention.rating, rules)
+                )
             )
             fields["author_blocked"] = bool(mention.author) and mention.author.casefold() in blocked
             if all(getattr(mention, key) == value for key, value in fields.items()):
@@ -79,7 +84,7 @@ def reclassify_chunk(job_id: int) -> bool:
             changed += 1
             for key, value in fields.items():
                 setattr(mention, key, value)
-            if _needs_announcement(mention):
+            if needs_announcement(mention):
                 newly_negative.append(mention)
         more = len(chunk) == CHUNK
         ReclassifyJob.objects.filter(pk=job.pk).update(
@@ -93,13 +98,3 @@ def reclassify_chunk(job_id: int) -> bool:
     for mention in newly_negative:
         announce_negative(mention)
     return more
-
-
-def _needs_announcement(mention: Mention) -> bool:
-    return (
-        mention.label == Label.NEGATIVE
-        and mention.subject == Subject.OURS
-        and not mention.author_blocked
-        and not mention.imported_history  # history waits for the owner's "open cases for them"
-        and mention.negative_announced_at is None
-    )

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from monitors import connections, scheduling
+from monitors import connections, local_model, scheduling
 from monitors.models import PollLog
 from monitors.polling import poll_source_now
 from monitors.reclassify import reclassify_chunk
@@ -58,6 +58,13 @@ def reclassify_mentions(job_id: int) -> None:
     """Classify one chunk of mentions again with the owner's current rules, then queue the next."""
     if reclassify_chunk(job_id):
         reclassify_mentions.delay(job_id)
+
+
+@shared_task(name="monitors.tasks.train_local_model", ignore_result=True, soft_time_limit=110)
+def train_local_model() -> None:
+    """Beat runs this daily (and the owner's "Fit again now"): fit and judge the local
+    adjustment from this business's rated reviews and corrections."""
+    local_model.train_local()
 
 
 @shared_task(name="monitors.tasks.prune_poll_logs", ignore_result=True)

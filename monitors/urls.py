@@ -1,6 +1,12 @@
 from django.urls import path
 
-from monitors import views, views_connection_signin, views_connections, views_rules
+from monitors import (
+    views,
+    views_connection_signin,
+    views_connections,
+    views_local_model,
+    views_rules,
+)
 
 urlpatterns = [
     path("sources/", views.source_list, name="sources"),
@@ -62,6 +68,16 @@ urlpatterns = [
     ),
     path("rules/", views_rules.classification_rules, name="classification_rules"),
     path("rules/try", views_rules.rules_try, name="rules_try"),
+    path(
+        "rules/local-adjustment",
+        views_local_model.local_adjustment_switch,
+        name="local_adjustment_switch",
+    ),
+    path(
+        "rules/local-adjustment/run",
+        views_local_model.local_adjustment_run,
+        name="local_adjustment_run",
+    ),
     path("rules/reclassify", views_rules.reclassify_start, name="reclassify_start"),
     path(
         "rules/reclassify/<int:pk>/progress",

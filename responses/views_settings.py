@@ -16,6 +16,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from monitors.classify import LANGUAGES_READ
+from monitors.local_model import in_use
+from monitors.models import ClassificationRules, LocalAdjustment
 from responses.digest_emails import UNSUBSCRIBE_LINK_AGE, ExpiredLink, user_id_from_token
 from responses.digests import preference_for
 from responses.models import AlertSettings, DigestPreference
@@ -69,6 +72,10 @@ def _render(
     }
     if owner:
         context["alert_form"] = alert_form or AlertSettingsForm(instance=AlertSettings.current())
+        context["local_run"] = LocalAdjustment.objects.order_by("-ran_at", "-id").first()
+        context["local_in_use"] = in_use()
+        context["use_local_adjustment"] = ClassificationRules.current().use_local_adjustment
+        context["languages_read"] = LANGUAGES_READ
         context["digest_errors"] = (
             get_user_model()
             .objects.filter(digest_preference__failures__gt=0)

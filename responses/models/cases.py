@@ -163,6 +163,7 @@ class Event(models.Model):
         MENTION_EDITED = "mention_edited", "Review edited"
         OUTCOME = "outcome", "Outcome"
         REOPENED = "reopened", "Reopened"
+        LABEL = "label", "Label corrected"
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
     actor = models.ForeignKey(

@@ -48,6 +48,7 @@ STAFF_PAGES = {
     "source_detail",
     "cases_bulk",
     "case_open",
+    "mention_label",
     "case",
     "case_assign",
     "case_status",

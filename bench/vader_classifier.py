@@ -1,4 +1,6 @@
-"""Negative-mention classification with a reason in words an owner can check at a glance.
+"""The classifier the shipped model replaced, kept only so `make eval` can compare the two.
+
+Negative-mention classification with a reason in words an owner can check at a glance.
 
 A star rating decides where it is clear (<= 2 negative, >= 4 positive), except that clearly
 negative words under a high rating still flag the mention: real reviewers give 5★ and then
@@ -25,7 +27,7 @@ from typing import Literal
 
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-from monitors.complaint_lexicon import (
+from bench.complaint_lexicon import (
     ComplaintHit,
     complaint_words_for_vader,
     find_complaint,

@@ -1,0 +1,116 @@
+"""Fit, judge and choose the local adjustment (monitors/classify/adjustment.py).
+
+Local examples are this installation's own mentions with words: those a person corrected (their
+label, weighing CORRECTION_WEIGHT) and star-rated ones (1-2★ negative, 4-5★ not; 3★ is mixed and
+left out). A quarter of each label is held back, the same quarter every run (by mention id);
+the adjustment is kept only if it beats the shipped model there by MIN_GAIN in F1 of the
+negative class. `manage.py train_local` and a daily task run it.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from django.db.models import Q
+from django.utils import timezone
+
+from monitors.classify import TEXT_NEGATIVE_AT
+from monitors.classify.adjustment import AdjustedModel, Adjustment, Example, figures, fit
+from monitors.classify.model import TextModel, shipped_model
+from monitors.models import ClassificationRules, LocalAdjustment, Mention
+
+MAX_EXAMPLES = 5000  # the newest; fitting stays in seconds
+MIN_EXAMPLES = 100
+MIN_PER_LABEL = 20
+CORRECTION_WEIGHT = 3.0
+HELD_BACK_EVERY = 4  # one in four of each label judges the fit
+MIN_GAIN = 0.02
+
+
+def local_examples() -> list[tuple[int, Example]]:
+    """(mention id, example), newest first."""
+    rows = (
+        Mention.objects.filter(
+            Q(corrected_negative__isnull=False)
+            | Q(rating__lte=2)
+            | Q(rating__gte=4, rating__isnull=False)
+        )
+        .exclude(text="", title="")
+        .order_by("-id")
+        .values_list("id", "title", "text", "rating", "corrected_negative")[:MAX_EXAMPLES]
+    )
+    examples = []
+    for mention_id, title, text, rating, corrected in rows:
+        words = f"{title}.\n{text}" if title and text else (title or text)
+        if corrected is not None:
+            examples.append((mention_id, Example(words, corrected, CORRECTION_WEIGHT)))
+        else:
+            examples.append((mention_id, Example(words, rating <= 2)))
+    return examples
+
+
+def _split(examples: list[tuple[int, Example]]) -> tuple[list[Example], list[Example]]:
+    fitting, judging = [], []
+    for negative in (True, False):
+        same = sorted((pair for pair in examples if pair[1].negative is negative), key=_first)
+        for position, (_, example) in enumerate(same):
+            (judging if position % HELD_BACK_EVERY == 0 else fitting).append(example)
+    return fitting, judging
+
+
+def _first(pair: tuple[int, Example]) -> int:
+    return pair[0]
+
+
+def train_local() -> LocalAdjustment:
+    """Fit and judge one adjustment; the row says what happened either way."""
+    examples = local_examples()
+    negatives = sum(example.negative for _, example in examples)
+    corrections = sum(example.weight == CORRECTION_WEIGHT for _, example in examples)
+    row = LocalAdjustment(ran_at=timezone.now(), corrections=corrections)
+    if len(examples) < MIN_EXAMPLES or min(negatives, len(examples) - negatives) < MIN_PER_LABEL:
+        row.examples = len(examples)
+        row.outcome = (
+            f"Not enough local examples yet: {len(examples)} ({negatives} negative); it needs "
+            f"{MIN_EXAMPLES}, with at least {MIN_PER_LABEL} of each label."
+        )
+        row.save()
+        return row
+    fitting, judging = _split(examples)
+    shipped = shipped_model()
+    adjustment = fit(shipped, fitting)
+    before = figures(shipped, judging, TEXT_NEGATIVE_AT)
+    after = figures(AdjustedModel(shipped, adjustment), judging, TEXT_NEGATIVE_AT)
+    row.examples, row.held_back = len(fitting), len(judging)
+    row.shipped_precision, row.shipped_recall = before.precision, before.recall
+    row.adjusted_precision, row.adjusted_recall = after.precision, after.recall
+    row.kept = after.f1 >= before.f1 + MIN_GAIN
+    if row.kept:
+        row.weights = adjustment.as_data()
+        row.outcome = f"Kept: F1 {before.f1:.2f} → {after.f1:.2f} on {len(judging)} held back."
+    else:
+        row.outcome = (
+            f"Not kept: F1 {before.f1:.2f} → {after.f1:.2f} on {len(judging)} held back; "
+            f"it must gain {MIN_GAIN:.2f}. The shipped model reads this business well."
+        )
+    row.save()
+    return row
+
+
+def in_use() -> LocalAdjustment | None:
+    """The adjustment classification uses now: the newest kept one, unless switched off."""
+    if not ClassificationRules.current().use_local_adjustment:
+        return None
+    return LocalAdjustment.objects.filter(kept=True).order_by("-ran_at", "-id").first()
+
+
+def active_model() -> TextModel | AdjustedModel:
+    """The model to classify with: one query, and a fit kept in memory per adjustment row."""
+    row = in_use()
+    return shipped_model() if row is None else _adjusted(row.pk)
+
+
+@lru_cache(maxsize=4)
+def _adjusted(row_id: int) -> AdjustedModel:
+    weights = LocalAdjustment.objects.values_list("weights", flat=True).get(pk=row_id)
+    return AdjustedModel(shipped_model(), Adjustment.from_data(weights))
