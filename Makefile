@@ -5,7 +5,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/reviewwatch
-TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+# Tests use Redis db 12 (serial) or 12 + N on pytest-xdist worker gwN (tests/conftest.py).
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/12
+# Parallel pytest workers: auto = one per CPU, at most 4 (more were no faster); 0 = serial.
+TEST_WORKERS ?= auto
 
 .PHONY: run demo test docs install install-test lint format bench eval train clean
 
@@ -39,23 +42,23 @@ demo: DEMO = 1
 demo: run
 
 test: install-test
-	bash scripts/test-services.sh
+	REDIS_URL=$(TEST_REDIS_URL) bash scripts/test-services.sh
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) RW_ALLOW_PRIVATE_SOURCES=1 RW_ALLOW_PLATFORM_BASE_URL=1 \
-		$(VENV)/bin/pytest $(PYTEST_ARGS)
+		$(VENV)/bin/pytest -n $(TEST_WORKERS) --maxprocesses 4 $(PYTEST_ARGS)
 
 # The README's screenshot and samples (docs/inbox.png, docs/sample-*.txt); tests never write them.
 DOCS_TESTS := tests/responses/test_inbox_browser.py::test_inbox_screenshot_with_a_few_cases \
 	tests/responses/test_replies.py::test_a_seeded_template_fills_a_humble_reply_written_to_docs_sample \
 	tests/responses/test_digest_email.py::test_sample_digest_is_written_for_the_readme
 docs: install-test
-	bash scripts/test-services.sh
+	REDIS_URL=$(TEST_REDIS_URL) bash scripts/test-services.sh
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) RW_ALLOW_PRIVATE_SOURCES=1 RW_ALLOW_PLATFORM_BASE_URL=1 \
 		$(VENV)/bin/pytest -q --docs-dir docs $(DOCS_TESTS)
 
 bench: install-test
-	bash scripts/test-services.sh --no-browser
+	REDIS_URL=$(TEST_REDIS_URL) bash scripts/test-services.sh --no-browser
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) RW_ALLOW_PRIVATE_SOURCES=1 RW_ALLOW_PLATFORM_BASE_URL=1 \
 		$(PY) bench/run.py
 

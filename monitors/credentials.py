@@ -15,17 +15,17 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from reviewwatch.keyfile import read_or_create_key
+
 
 class CredentialsUnreadable(Exception):
     """Stored credentials that none of the configured keys can open."""
 
 
 def _key_from_file() -> str:
-    path = settings.VAR_DIR / "credentials_key"
-    if not path.exists():
-        path.write_text(Fernet.generate_key().decode())
-        path.chmod(0o600)
-    return path.read_text().strip()
+    return read_or_create_key(
+        settings.VAR_DIR / "credentials_key", lambda: Fernet.generate_key().decode()
+    )
 
 
 @cache

@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # Make sure what the test suite talks to is there: Chromium, PostgreSQL and Redis.
 # Starts a service that is down, installs Debian's chromium when it is missing,
-# and flushes the Redis database the tests use.
+# and flushes the Redis databases the tests use: B + N for pytest-xdist worker gwN (N < 4),
+# B being the db of REDIS_URL (`make test` passes db 12, so dbs 12-15).
 set -euo pipefail
-REDIS_DB="${REDIS_TEST_DB:-15}"
+BASE_DB="${REDIS_URL:-redis://127.0.0.1:6379/12}"
+BASE_DB="${BASE_DB##*/}"
+BASE_DB="${BASE_DB:-0}"
+REDIS_DBS="${REDIS_TEST_DBS:-$(seq -s ' ' "$BASE_DB" $((BASE_DB + 3)))}"
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
@@ -27,5 +31,5 @@ if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
     --appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log
   for _ in $(seq 30); do redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 && break; sleep 0.5; done
 fi
-redis-cli -h 127.0.0.1 -p 6379 -n "$REDIS_DB" flushdb >/dev/null
-echo "chromium, PostgreSQL and Redis are ready (Redis db $REDIS_DB flushed)."
+for db in $REDIS_DBS; do redis-cli -h 127.0.0.1 -p 6379 -n "$db" flushdb >/dev/null; done
+echo "chromium, PostgreSQL and Redis are ready (Redis dbs $REDIS_DBS flushed)."

@@ -6,12 +6,71 @@ import hashlib
 import os
 import subprocess
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright + live_server
 # Tests poll many sources on 127.0.0.1 in a row; the per-host gap is tested on its own.
 os.environ.setdefault("RW_HOST_MIN_GAP_SECONDS", "0")
+
+# Parallel runs (pytest-xdist): worker gwN uses Redis db B + N, where B is the db of REDIS_URL
+# (`make test` passes db 12), so no two workers share a queue. pytest-django has loaded the
+# settings before this conftest is imported, so both the environment (which the subprocesses
+# tests start inherit) and the loaded settings are updated here, before any test runs.
+
+
+def xdist_worker_number() -> int:
+    """N for xdist worker gwN; 0 in a serial run or in the xdist controller."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    return int(worker[2:]) if worker.startswith("gw") else 0
+
+
+def for_this_worker(url: str) -> str:
+    """A redis:// URL moved from its db B to db B + N on xdist worker gwN."""
+    parts = urlsplit(url)
+    base = int(parts.path.strip("/") or 0)
+    path = f"/{base + xdist_worker_number()}"
+    return urlunsplit((parts.scheme, parts.netloc, path, parts.query, parts.fragment))
+
+
+def _use_this_workers_redis_db() -> None:
+    # Once per process: this module is imported again as tests.conftest by some tests.
+    this_process = os.environ.get("PYTEST_XDIST_WORKER") or "serial"
+    if os.environ.get("RW_TEST_REDIS_DB_MOVED_FOR") == this_process:
+        return
+    os.environ["RW_TEST_REDIS_DB_MOVED_FOR"] = this_process
+    os.environ.setdefault("RW_TEST_REDIS_URL_GIVEN", os.environ.get("REDIS_URL", ""))
+    names = ("REDIS_URL", "CELERY_BROKER_URL")
+    for name in names:
+        if os.environ.get(name, "").startswith(("redis://", "rediss://")):
+            os.environ[name] = for_this_worker(os.environ[name])
+    from django.conf import settings
+
+    if not settings.configured:
+        return
+    for name in names:
+        value = getattr(settings, name, "") or ""
+        if value.startswith(("redis://", "rediss://")):
+            setattr(settings, name, for_this_worker(value))
+    from reviewwatch.celery import app
+
+    if app.configured:  # normally not yet: Celery reads the settings on first use
+        app.conf.broker_url = settings.CELERY_BROKER_URL
+
+
+_use_this_workers_redis_db()
+
+
+def _fast_password_hashing() -> None:
+    """MD5 instead of PBKDF2's many rounds: logins in tests need no brute-force resistance."""
+    from django.conf import settings
+
+    if settings.configured:
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+_fast_password_hashing()
 
 PASSWORD = "correct-horse-battery-staple"
 CHROMIUM_ARGS = [
@@ -52,13 +111,18 @@ def tracked_files() -> dict[str, str]:
     return digests
 
 
+def is_xdist_worker(config: pytest.Config) -> bool:
+    return hasattr(config, "workerinput")
+
+
 def pytest_sessionstart(session: pytest.Session) -> None:
-    session.config.stash[TRACKED] = tracked_files()
+    if not is_xdist_worker(session.config):  # the controller checks once for all workers
+        session.config.stash[TRACKED] = tracked_files()
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Tests write only under tmp paths: a run that changed a tracked file fails."""
-    if session.config.getoption("--docs-dir"):
+    if is_xdist_worker(session.config) or session.config.getoption("--docs-dir"):
         return  # `make docs` rewrites docs/ on purpose
     before, after = session.config.stash.get(TRACKED, {}), tracked_files()
     changed = sorted(name for name, digest in before.items() if after.get(name) != digest)
@@ -75,6 +139,15 @@ def docs_dir(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
         return tmp_path
     Path(chosen).mkdir(parents=True, exist_ok=True)
     return Path(chosen)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def patient_browser_assertions() -> None:
+    """Playwright's expect() retries for 5 s by default: too short on a loaded 2-core CI machine
+    running tests in parallel. What is asserted stays the same; only the wait is longer."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=20_000)
 
 
 @pytest.fixture(scope="session")
@@ -157,7 +230,7 @@ class CeleryWorker:
             start_new_session=True,
         )
 
-    def wait_ready(self, timeout: float = 30) -> None:
+    def wait_ready(self, timeout: float = 90) -> None:
         import time
 
         deadline = time.monotonic() + timeout

@@ -28,7 +28,7 @@ REPLY = (
 
 def run_the_worker_until(page: Page, selector: str) -> None:
     """Do the worker's part (the queued tasks, in this process) until the page shows `selector`."""
-    deadline = timezone.now() + timedelta(seconds=20)
+    deadline = timezone.now() + timedelta(seconds=60)
     while page.locator(selector).count() == 0:
         assert timezone.now() < deadline, f"{selector} never appeared"
         run_queued_tasks()

@@ -25,6 +25,17 @@ def make_mentions(count: int, title: str = "Parking trouble") -> list[Mention]:
     )
 
 
+def someone_waits_for_a_lock() -> bool:
+    """Whether a session on this test database waits for a lock (a fresh snapshot each time)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        )
+        return cursor.fetchone()[0] > 0
+
+
 def flag(phrase: str) -> None:
     rules = ClassificationRules.current()
     rules.always_flag = phrase
@@ -88,7 +99,7 @@ def test_classify_again_never_overwrites_a_review_edited_while_it_ran():
     (mention,) = make_mentions(1, title="Parking was a pain")
     flag("parking")
     job = ReclassifyJob.objects.create(total=1)
-    edit_holds_the_row = threading.Event()
+    edit_holds_the_row, chunk_waited = threading.Event(), threading.Event()
 
     def poll_saves_an_edit():
         try:
@@ -97,15 +108,23 @@ def test_classify_again_never_overwrites_a_review_edited_while_it_ran():
                     title="Lovely staff", content_hash="edited", label="positive"
                 )
                 edit_holds_the_row.set()
-                time.sleep(1.5)  # the reclassify chunk reads the old title meanwhile
+                # The chunk reads the old title meanwhile and then waits for this row: commit
+                # only once it does, however slow the machine.
+                deadline = time.monotonic() + 60
+                while time.monotonic() < deadline:
+                    if someone_waits_for_a_lock():
+                        chunk_waited.set()
+                        break
+                    time.sleep(0.05)
         finally:
             connection.close()
 
     poll = threading.Thread(target=poll_saves_an_edit)
     poll.start()
-    assert edit_holds_the_row.wait(10)
+    assert edit_holds_the_row.wait(30)
     reclassify_chunk(job.pk)
-    poll.join(10)
+    poll.join(30)
 
+    assert chunk_waited.is_set()  # the chunk did read the old text before the edit committed
     mention.refresh_from_db()
     assert (mention.title, mention.label) == ("Lovely staff", "positive")

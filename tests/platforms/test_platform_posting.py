@@ -201,7 +201,7 @@ def test_the_worker_process_posts_the_reply(play, case, staff, owner, client, wo
         approved(case, staff, owner)
         client.force_login(staff)
         post_from_the_case_page(client, case)
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 90
         while PlatformPost.objects.get().in_flight:
             assert time.monotonic() < deadline, worker.output()[-3000:]
             time.sleep(0.2)

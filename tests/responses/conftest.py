@@ -8,6 +8,7 @@ import email.policy
 import logging
 import re
 import socket
+import threading
 from collections.abc import Callable
 from decimal import Decimal
 from email.message import EmailMessage
@@ -31,6 +32,7 @@ class SmtpSink:
         self.fail_next: list[str] = []
         self.port = 0
         self.delay = delay  # seconds before each DATA answer: a slow server
+        self.receiving = threading.Event()  # set when the first DATA command arrives
 
     @staticmethod
     def unused_port() -> int:
@@ -56,6 +58,7 @@ class SmtpSink:
         return sorted(int(n) for n in re.findall(r"Review number (\d+)", text))
 
     async def handle_DATA(self, server, session, envelope) -> str:
+        self.receiving.set()
         await asyncio.sleep(self.delay)
         if self.fail_next:
             mode = self.fail_next.pop(0)

@@ -69,7 +69,7 @@ def test_an_invitation_the_mail_server_refused_can_be_sent_again_by_the_owner(
     worker = CeleryWorker(env, tmp_path / "worker.log")
     try:
         worker.wait_ready()
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 90
         while not mail_server_down.messages:
             assert time.monotonic() < deadline, worker.output()[-3000:]
             time.sleep(0.2)
@@ -97,7 +97,7 @@ def test_a_note_email_task_delivered_twice_sends_one_email(
     case = open_case(make_mention(rating=1))[0]
     note = Note.objects.create(case=case, author=staff, body="@alice call her")
 
-    run_twice_at_once(lambda: send_note_mention(note.pk, owner.pk))
+    run_twice_at_once(lambda: send_note_mention(note.pk, owner.pk), slow_smtp_server)
     send_note_mention(note.pk, owner.pk)  # and a third copy, later
 
     assert [m["To"] for m in slow_smtp_server.messages] == ["alice@example.com"]
@@ -113,7 +113,7 @@ def test_an_invitation_task_delivered_twice_sends_one_email_and_a_resend_sends_a
     dana.set_unusable_password()
     dana.save()
 
-    run_twice_at_once(lambda: send_invitation(dana.pk, owner.pk, "first-press"))
+    run_twice_at_once(lambda: send_invitation(dana.pk, owner.pk, "first-press"), slow_smtp_server)
     assert len(slow_smtp_server.messages) == 1
     send_invitation(dana.pk, owner.pk, "second-press")
     assert len(slow_smtp_server.messages) == 2

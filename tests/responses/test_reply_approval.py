@@ -98,7 +98,7 @@ def test_a_save_racing_the_approval_is_never_approved_unread(owner, staff):
     threads = [threading.Thread(target=staff_saves), threading.Thread(target=owner_approves)]
     for thread in threads:
         thread.start()
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + 60
     while not waiting_for_a_lock() and time.monotonic() < deadline:
         time.sleep(0.05)
     blocked = waiting_for_a_lock()  # the owner's request waits for the staff save to commit

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 
 import pytest
 from django.conf import settings
@@ -12,6 +11,7 @@ from django.db import connection
 from responses.digests import backoff_seconds, claim_one, preference_for
 from responses.models import DigestPreference, OwnerAlert
 from responses.tasks import send_digest, send_owner_alert
+from tests.responses.conftest import SmtpSink
 
 
 def test_retry_delays_of_digests_and_alerts_stay_well_below_the_redis_visibility_timeout():
@@ -22,8 +22,9 @@ def test_retry_delays_of_digests_and_alerts_stay_well_below_the_redis_visibility
         assert max(delays) <= visibility / 2, task.name
 
 
-def run_twice_at_once(call) -> None:
-    """Two copies of one task, the second arriving while the first talks to the SMTP server."""
+def run_twice_at_once(call, smtp: SmtpSink) -> None:
+    """Two copies of one task, the second arriving while the first talks to the (slow) SMTP
+    server: it starts once the server has the first copy's message, however slow the machine."""
 
     def copy():
         try:
@@ -33,10 +34,11 @@ def run_twice_at_once(call) -> None:
 
     threads = [threading.Thread(target=copy) for _ in range(2)]
     threads[0].start()
-    time.sleep(0.3)
+    assert smtp.receiving.wait(60), "the first copy never reached the SMTP server"
     threads[1].start()
     for thread in threads:
-        thread.join(timeout=30)
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -49,7 +51,7 @@ def test_a_redelivered_digest_task_does_not_send_the_digest_twice(
     token = claim_one(owner.pk, pref.since, ignore_schedule=True)
     assert token is not None
 
-    run_twice_at_once(lambda: send_digest(owner.pk, str(token)))
+    run_twice_at_once(lambda: send_digest(owner.pk, str(token)), slow_smtp_server)
 
     assert len(slow_smtp_server.messages) == 1
     pref.refresh_from_db()
@@ -60,7 +62,7 @@ def test_a_redelivered_digest_task_does_not_send_the_digest_twice(
 def test_a_redelivered_alert_task_does_not_email_the_owners_twice(slow_smtp_server, owner):
     alert = OwnerAlert.objects.create(kind="spike", key="2026-03-02T09", context={"count": 12})
 
-    run_twice_at_once(lambda: send_owner_alert(alert.pk))
+    run_twice_at_once(lambda: send_owner_alert(alert.pk), slow_smtp_server)
 
     assert [m["To"] for m in slow_smtp_server.messages] == ["alice@example.com"]
     alert.refresh_from_db()
