@@ -1,24 +1,30 @@
 """Ingestion benchmark: parse + sanitise + classify + upsert into PostgreSQL.
 
 Baseline in the same run: feedparser's default `parse()` of the same feed bytes (with its own
-sanitiser and relative-URI resolution on). Also the worker time of a 304 and of an
-unchanged-body poll through a real local HTTP server.
+sanitiser and relative-URI resolution on). Two kinds of document: generated ones of 100 entries
+(an alert feed, a review page), and the largest real feeds of ../shared/corpus/feeds/ (RW_CORPUS
+names another corpus), each with the receivers that open cases on and off. Also the worker
+time of a 304 and of an unchanged-body poll through a real local HTTP server.
 """
 
 from __future__ import annotations
 
 import http.server
 import json
+import os
 import statistics
 import threading
 import time
 from contextlib import contextmanager
+from pathlib import Path
 from xml.sax.saxutils import escape
 
 from common import report, setup_django, timed
 
 ENTRIES = 100
 REPEAT = 15
+REAL_FEEDS = 4  # the largest files of the corpus's feeds/
+CORPUS = Path(os.environ.get("RW_CORPUS") or Path(__file__).resolve().parents[2] / "shared/corpus")
 COMPLAINTS = [
     "It stopped working after two weeks and support never answered.",
     "Lovely lamp, bright and warm, arrived a day early.",
@@ -106,6 +112,15 @@ def receivers_disconnected():
             getattr(signals, name).sender_receivers_cache.clear()
 
 
+def largest_real_feeds() -> list[Path]:
+    files = [path for path in (CORPUS / "feeds").rglob("*") if path.is_file()]
+    return sorted(files, key=lambda path: path.stat().st_size, reverse=True)[:REAL_FEEDS]
+
+
+def content_type(path: Path) -> str:
+    return "application/feed+json" if path.suffix == ".json" else "application/atom+xml"
+
+
 def cpu_ms(fn, repeat: int) -> float:
     samples = []
     for _ in range(repeat):
@@ -157,6 +172,30 @@ def main() -> None:
         report(label, run, None if run is baseline else baseline)
     for label, run in rows:
         print(f"  {label:<44} {ENTRIES / statistics.median(run):8.0f} entries/s")
+
+    print("\nreal feeds (../shared/corpus/feeds/, the largest), receivers off / on:")
+    for path in largest_real_feeds():
+        body, kind_headers = path.read_bytes(), {"content-type": content_type(path)}
+        entries = len(parse_feed(body, kind_headers, "https://blog.example/").records)
+
+        def real(body=body, kind_headers=kind_headers) -> None:
+            n = next(counter)
+            # These blogs are years old: counted as new rather than history, so negatives open
+            # cases and the receivers' cost is measured.
+            source = Source.objects.create(
+                name=f"r{n}", url=f"https://r{n}.example/", history_days=100_000
+            )
+            records = parse_feed(body, kind_headers, source.url).records
+            ingest(source, records, PollLog.objects.create(source=source))
+
+        base = timed(lambda body=body: feedparser.parse(body), REPEAT)
+        with receivers_disconnected():
+            off = timed(real, REPEAT)
+        on = timed(real, REPEAT)
+        print(f"  {path.name} ({len(body) // 1024} KB, {entries} entries)")
+        report("    feedparser.parse() default", base)
+        report("    ingest, receivers off", off, base)
+        report("    ingest, receivers on", on, base)
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Conditional)
     threading.Thread(target=server.serve_forever, daemon=True).start()
