@@ -7,7 +7,8 @@ PIP := $(PY) -m pip
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/reviewwatch
 # Tests use Redis db 12 (serial) or 12 + N on pytest-xdist worker gwN (tests/conftest.py).
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/12
-# Parallel pytest workers: auto = one per CPU, at most 4 (more were no faster); 0 = serial.
+# Parallel pytest workers (pytest-xdist): auto = one per CPU, at most 4; 0 = serial. Work
+# stealing evens out the few long tests (runall waits a minute for beat's first tick).
 TEST_WORKERS ?= auto
 
 .PHONY: run demo test docs install install-test lint format bench eval train clean
@@ -46,7 +47,7 @@ test: install-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) RW_ALLOW_PRIVATE_SOURCES=1 RW_ALLOW_PLATFORM_BASE_URL=1 \
-		$(VENV)/bin/pytest -n $(TEST_WORKERS) --maxprocesses 4 $(PYTEST_ARGS)
+		$(VENV)/bin/pytest -n $(TEST_WORKERS) --maxprocesses 4 --dist worksteal $(PYTEST_ARGS)
 
 # The README's screenshot and samples (docs/inbox.png, docs/sample-*.txt); tests never write them.
 DOCS_TESTS := tests/responses/test_inbox_browser.py::test_inbox_screenshot_with_a_few_cases \
