@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -113,6 +114,8 @@ class GooglePlayContract:
     languages_seen: list[str | None] = field(default_factory=list)  # translationLanguage
     replies_posted: list[tuple[str, str, str]] = field(default_factory=list)
     tokens: set[str] = field(default_factory=set)
+    # Called after Google has taken a reply and before it answers: tests stop the caller there.
+    after_reply: Callable[[], None] | None = None
 
     def __post_init__(self) -> None:
         self.server.expect_request("/token", method="POST").respond_with_handler(self.token)
@@ -200,5 +203,7 @@ class GooglePlayContract:
         review = found[0]
         review.reply, review.reply_modified = body["replyText"], datetime.now(UTC)
         self.replies_posted.append((match["package"], review.review_id, review.reply))
+        if self.after_reply:
+            self.after_reply()
         result = {"replyText": review.reply, "lastEdited": stamp(review.reply_modified)}
         return Response(json.dumps({"result": result}), content_type="application/json")

@@ -4,6 +4,8 @@ at Google's own confirmation; the owner can change the public wording."""
 
 from __future__ import annotations
 
+import signal
+import threading
 import time
 from datetime import timedelta
 
@@ -18,6 +20,7 @@ from monitors.polling import poll_source_now
 from responses import posting
 from responses.models import Case, PlatformPost, ReplyDraft, ReplySettings
 from responses.replies import approve, save_draft, submit
+from responses.tasks import send_platform_post
 from tests.platforms.conftest import PACKAGE
 from tests.platforms.google_play_contract import PlayReview, google_error
 from tests.queued import run_queued_tasks
@@ -209,3 +212,39 @@ def test_the_worker_process_posts_the_reply(play, case, staff, owner, client, wo
         worker.stop()
     assert PlatformPost.objects.get().state == PlatformPost.State.PUBLISHED
     assert play.replies_posted == [(PACKAGE, "gp:AOqpTOdana", REPLY)]
+
+
+@pytest.mark.worker
+def test_a_worker_killed_after_google_took_the_reply_never_posts_it_twice(
+    play, case, staff, owner, worker_env, tmp_path
+):
+    from tests.conftest import CeleryWorker
+
+    key = settings.RW_CREDENTIALS_KEY or (settings.VAR_DIR / "credentials_key").read_text()
+    env = worker_env | {"RW_CREDENTIALS_KEY": key}
+    taken = threading.Event()
+    play.after_reply = lambda: (taken.set(), time.sleep(5))  # Google has it; no answer yet
+    draft = approved(case, staff, owner)
+    post = posting.request(draft, staff, PlatformPost.Action.POST, draft.approved_version)
+    first = CeleryWorker(env, tmp_path / "first.log")
+    first.wait_ready()
+    send_platform_post.delay(post.pk)
+    assert taken.wait(90), first.output()[-3000:]
+    first.stop(signal.SIGKILL)  # between Google's acceptance and our commit
+    assert PlatformPost.objects.get().state == PlatformPost.State.SENDING
+
+    play.after_reply = None
+    PlatformPost.objects.update(lease_until=timezone.now() - timedelta(seconds=1))  # it expired
+    second = CeleryWorker(env, tmp_path / "second.log")
+    second.wait_ready()
+    try:
+        send_platform_post.delay(post.pk)  # the redelivered task
+        deadline = time.monotonic() + 90
+        while PlatformPost.objects.get().in_flight:
+            assert time.monotonic() < deadline, second.output()[-3000:]
+            time.sleep(0.2)
+    finally:
+        second.stop()
+    assert PlatformPost.objects.get().state == PlatformPost.State.PUBLISHED
+    assert play.replies_posted == [(PACKAGE, "gp:AOqpTOdana", REPLY)]
+    assert Case.objects.get().responded
