@@ -29,7 +29,7 @@ MIN_PHRASE_WEIGHT = 0.5
 @dataclass(frozen=True)
 class Reading:
     negative: float  # the probability that the text is a complaint, 0..1
-    known: tuple[str, ...]  # the text's features the shipped model weighs
+    known: frozenset[str]  # the text's features the shipped model weighs
     model: TextModel = field(repr=False, compare=False)
 
     @cached_property
@@ -61,22 +61,22 @@ class TextModel:
         logit, known = self.logit(text)
         return Reading(sigmoid(logit), known, self)
 
-    def logit(self, text: str) -> tuple[float, tuple[str, ...]]:
+    def logit(self, text: str) -> tuple[float, frozenset[str]]:
         """The score before the sigmoid, and the text's features this model weighs."""
-        weights = self.weights
-        known = tuple(feature for feature in features(text) if feature in weights)
+        known = frozenset(self.weights.keys() & features(text))
         if not known:
             return self.bias, known
         # Training scaled each text's features to unit length: 1/sqrt(n) each.
-        return self.bias + sum(weights[feature] for feature in known) / math.sqrt(len(known)), known
+        return self.bias + sum(map(self.weights.__getitem__, known)) / math.sqrt(len(known)), known
 
-    def phrases(self, known: tuple[str, ...], *, toward_negative: bool) -> tuple[str, ...]:
+    def phrases(self, known: frozenset[str], *, toward_negative: bool) -> tuple[str, ...]:
         """The heaviest of these features on one side, as words an owner can read."""
         sign = 1 if toward_negative else -1
-        ranked = sorted(known, key=lambda feature: -sign * self.weights[feature])
+        weighty = [f for f in known if sign * self.weights[f] >= MIN_PHRASE_WEIGHT]
+        ranked = sorted(weighty, key=lambda feature: (-sign * self.weights[feature], feature))
         chosen: list[str] = []
         for feature in ranked:
-            if sign * self.weights[feature] < MIN_PHRASE_WEIGHT or len(chosen) == MAX_PHRASES:
+            if len(chosen) == MAX_PHRASES:
                 break
             if not explains(feature) or any(_overlap(feature, named) for named in chosen):
                 continue  # "cold" adds nothing once "came cold" is named

@@ -13,7 +13,7 @@ _LETTERS_WORD = re.compile(r"[^\W\d_]+")
 # Latin script: Basic Latin, Latin-1, Extended-A and -B, and Extended Additional letters.
 _LATIN_LETTERS = re.compile(r"[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff]+")
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[!?]")
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
+_OTHER_APOSTROPHES = ("\u2019", "\u2018", "\u02bc", "`")
 
 ENGLISH_FUNCTION_WORDS = frozenset(
     {"the", "a", "an", "and", "or", "but", "is", "are", "was", "were", "it", "its", "i", "me"}
@@ -41,11 +41,17 @@ PLAIN_WORDS = frozenset(
 )
 NEGATORS = frozenset({"not", "no", "never", "nothing", "nobody", "none", "nor", "without"})
 NEGATION_REACH = 3  # words after a negator that it turns around
+NEGATION_BREAKS = frozenset({"!", "?", "but"})
+# The language check reads this much of a long text: enough to tell, and the cost stays flat.
+LANGUAGE_SAMPLE_CHARS = 4000
 
 
 def normalise_apostrophes(text: str) -> str:
     """Make curly and modifier apostrophes plain, so "doesn’t" matches "doesn't"."""
-    return text.translate(_APOSTROPHES)
+    for other in _OTHER_APOSTROPHES:
+        if other in text:  # a plain scan is far cheaper than str.translate on long text
+            text = text.replace(other, "'")
+    return text
 
 
 def split_sentences(text: str) -> list[str]:
@@ -65,15 +71,12 @@ def features(text: str) -> set[str]:
     words = tokens(text)
     found = set(words)
     found.update(f"{first} {second}" for first, second in zip(words, words[1:], strict=False))
-    reach = 0
-    for word in words:
-        if word in NEGATORS or word.endswith("n't"):
-            reach = NEGATION_REACH
-        elif word in ("!", "?", "but"):
-            reach = 0
-        elif reach:
+    negations = [i for i, word in enumerate(words) if word in NEGATORS or word[-3:] == "n't"]
+    for start in negations:
+        for word in words[start + 1 : start + 1 + NEGATION_REACH]:
+            if word in NEGATION_BREAKS or word in NEGATORS or word[-3:] == "n't":
+                break  # the clause turned, or the next negator reaches on from here
             found.add(f"not:{word}")
-            reach -= 1
     return found
 
 
@@ -90,6 +93,7 @@ def readable(feature: str) -> str:
 
 def is_supported_language(text: str) -> bool:
     """Cheap English check: mostly Latin letters, and not more foreign function words."""
+    text = text[:LANGUAGE_SAMPLE_CHARS].lower()
     words = _LETTERS_WORD.findall(text)
     letters = sum(map(len, words))
     if not letters:
@@ -99,9 +103,8 @@ def is_supported_language(text: str) -> bool:
         return False
     if len(words) < MIN_WORDS_FOR_LANGUAGE_GUESS:
         return True
-    lowered = [word.lower() for word in words]
-    english = sum(1 for word in lowered if word in ENGLISH_FUNCTION_WORDS)
-    other = sum(1 for word in lowered if word in OTHER_FUNCTION_WORDS)
+    english = sum(1 for word in words if word in ENGLISH_FUNCTION_WORDS)
+    other = sum(1 for word in words if word in OTHER_FUNCTION_WORDS)
     return other <= english
 
 
