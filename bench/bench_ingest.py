@@ -145,7 +145,10 @@ def main() -> None:
 
     def pipeline(parse, body: bytes, kind: str) -> None:
         n = next(counter)
-        source = Source.objects.create(name=f"s{n}", kind=kind, url=f"https://h{n}.example/")
+        # The documents' dates are fixed: new mentions, not history, whenever this runs.
+        source = Source.objects.create(
+            name=f"s{n}", kind=kind, url=f"https://h{n}.example/", history_days=100_000
+        )
         records = parse(body, headers, source.url).records
         assert len(records) == ENTRIES
         ingest(source, records, PollLog.objects.create(source=source))
