@@ -21,6 +21,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from monitors.classify.text import normalise_apostrophes, phrase_pattern
+
 SEVERE_TERMS: tuple[str, ...] = (
     "scam",
     "scammed",
@@ -239,25 +241,10 @@ class ComplaintHit:
     contextual: bool = False  # a topic word, weaker evidence than a defect
 
 
-def normalise_apostrophes(text: str) -> str:
-    """Make curly and modifier apostrophes plain, so "doesn’t" matches "doesn't"."""
-    return text.replace("\u2019", "'").replace("\u2018", "'").replace("\u02bc", "'")
-
-
 def complaint_words_for_vader() -> dict[str, float]:
     """Single-word complaint terms with the valence VADER should give them."""
     words = (term for term in SEVERE_TERMS + DEFECT_TERMS if " " not in term and "'" not in term)
     return {word: VADER_COMPLAINT_VALENCE for word in words}
-
-
-@cache
-def phrase_pattern(phrase: str) -> re.Pattern[str]:
-    """Case-insensitive pattern for a phrase on word boundaries.
-
-    Spaces match any run of whitespace and an apostrophe may be left out ("doesnt").
-    """
-    parts = [re.escape(word).replace("'", "'?") for word in phrase.split()]
-    return re.compile(r"(?<!\w)" + r"\s+".join(parts) + r"(?!\w)", re.IGNORECASE)
 
 
 def _is_negated(text: str, start: int) -> bool:
