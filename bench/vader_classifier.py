@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from typing import Literal
 
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
@@ -24,9 +23,8 @@ from bench.complaint_lexicon import (
     find_complaint,
     plain_praise,
 )
+from monitors.classify import Classification, Label
 from monitors.classify.text import is_supported_language, split_sentences
-
-Label = Literal["negative", "neutral", "positive"]
 
 # VADER's own published cut-offs for a negative / positive compound score.
 TEXT_NEGATIVE_AT = -0.05
@@ -45,14 +43,6 @@ COMPLAINT_SCORE = -0.5
 SEVERE_COMPLAINT_SCORE = -0.8
 QUOTE_MAX_CHARS = 80
 MINUS = "\u2212"
-
-
-@dataclass(frozen=True)
-class Classification:
-    label: Label
-    score: float  # -1..1, negative = bad
-    reason: str
-    strongly_negative: bool  # asks for the 1-hour response target
 
 
 @dataclass(frozen=True)

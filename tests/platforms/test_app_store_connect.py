@@ -233,6 +233,23 @@ def page(reviews: list, included: list | None = None, next_link: str | None = No
     return answer
 
 
+def expect_reply_post(apple, text: str, *, status: int, answer: dict) -> None:
+    """POST /v1/customerReviewResponses with exactly the body Apple's reference shows."""
+    apple.expect(
+        "POST",
+        "/v1/customerReviewResponses",
+        body={
+            "data": {
+                "type": "customerReviewResponses",
+                "attributes": {"responseBody": text},
+                "relationships": {"review": {"data": {"type": "customerReviews", "id": REVIEW}}},
+            }
+        },
+        status=status,
+        answer=answer,
+    )
+
+
 def utc(text: str) -> datetime:
     return datetime.fromisoformat(text).astimezone(UTC)
 
@@ -373,16 +390,9 @@ def test_a_next_link_to_another_host_is_followed_on_apples_host_only(apple, clie
 
 
 def test_a_posted_reply_comes_back_with_apples_confirmation(apple, client) -> None:
-    apple.expect(
-        "POST",
-        "/v1/customerReviewResponses",
-        body={
-            "data": {
-                "type": "customerReviewResponses",
-                "attributes": {"responseBody": "Sorry about that — fixed in 2.1."},
-                "relationships": {"review": {"data": {"type": "customerReviews", "id": REVIEW}}},
-            }
-        },
+    expect_reply_post(
+        apple,
+        "Sorry about that — fixed in 2.1.",
         status=201,
         answer={
             "data": response(
@@ -405,16 +415,9 @@ def test_a_posted_reply_comes_back_with_apples_confirmation(apple, client) -> No
 
 
 def test_editing_a_reply_posts_again_as_apple_overwrites_the_response(apple, client) -> None:
-    apple.expect(
-        "POST",
-        "/v1/customerReviewResponses",
-        body={
-            "data": {
-                "type": "customerReviewResponses",
-                "attributes": {"responseBody": "Fixed in 2.2 as well."},
-                "relationships": {"review": {"data": {"type": "customerReviews", "id": REVIEW}}},
-            }
-        },
+    expect_reply_post(
+        apple,
+        "Fixed in 2.2 as well.",
         status=201,
         answer={"data": response(text="Fixed in 2.2 as well.", state="PENDING_PUBLISH")},
     )
@@ -536,16 +539,9 @@ def test_revoked_credentials_stop_the_connection(apple, client, private_key) -> 
 
 
 def test_a_role_without_access_is_a_permission_error(apple, client) -> None:
-    apple.expect(
-        "POST",
-        "/v1/customerReviewResponses",
-        body={
-            "data": {
-                "type": "customerReviewResponses",
-                "attributes": {"responseBody": "Thanks!"},
-                "relationships": {"review": {"data": {"type": "customerReviews", "id": REVIEW}}},
-            }
-        },
+    expect_reply_post(
+        apple,
+        "Thanks!",
         status=403,
         answer=error_body(
             403,
