@@ -147,9 +147,13 @@ def validate(model: TextModel, examples: list[Example]) -> dict[str, dict[str, f
 
 
 def write(data: dict, path: Path) -> None:
-    """Byte-for-byte reproducible: sorted keys and no time stamp in the gzip header."""
+    """Byte-for-byte reproducible: sorted keys, and no time stamp or file name in the gzip
+    header."""
     payload = json.dumps(data, sort_keys=True, separators=(",", ":")).encode("utf-8")
-    with path.open("wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as handle:
+    with (
+        path.open("wb") as raw,
+        gzip.GzipFile(filename="", fileobj=raw, mode="wb", mtime=0) as handle,
+    ):
         handle.write(payload)
 
 

@@ -200,3 +200,15 @@ def test_classification_is_frozen() -> None:
 def test_rating_outside_zero_to_five_is_refused(rating: float | Decimal) -> None:
     with pytest.raises(ValueError, match="0..5"):
         classify("ok", rating)
+
+
+def test_make_train_writes_the_same_bytes_for_the_same_weights_wherever_it_writes(tmp_path):
+    from monitors.classify.training import write
+
+    data = {"format": 1, "bias": 0.1, "weights": {"cold": 1.5, "lovely": -2.0}}
+    write(data, tmp_path / "a.json.gz")
+    (tmp_path / "elsewhere").mkdir()
+    write(data, tmp_path / "elsewhere" / "negative_model.json.gz")
+    first = (tmp_path / "a.json.gz").read_bytes()
+    assert first == (tmp_path / "elsewhere" / "negative_model.json.gz").read_bytes()
+    assert shipped_model().from_file(tmp_path / "a.json.gz").weights == data["weights"]
