@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from monitors.classify import Classification, OwnerRules, classify
-from monitors.classify.model import shipped_model
+from monitors.classify.model import TextModel, shipped_model
 
 LONG_FRIENDLY_REVIEW_WITH_ONE_COMPLAINT = (
     "We have been coming here for years and the staff always greet us by name. "
@@ -211,4 +211,4 @@ def test_make_train_writes_the_same_bytes_for_the_same_weights_wherever_it_write
     write(data, tmp_path / "elsewhere" / "negative_model.json.gz")
     first = (tmp_path / "a.json.gz").read_bytes()
     assert first == (tmp_path / "elsewhere" / "negative_model.json.gz").read_bytes()
-    assert shipped_model().from_file(tmp_path / "a.json.gz").weights == data["weights"]
+    assert TextModel.from_file(tmp_path / "a.json.gz").weights == data["weights"]
