@@ -3,8 +3,9 @@
 A star rating decides where it is clear (<= 2 negative, >= 4 positive), except that clearly
 negative words under a high rating still flag the mention: real reviewers give 5★ and then
 complain. Otherwise the text decides, read by the shipped model (monitors/classify/model.py):
-the whole text decides; a complaint is then read sentence by sentence, to quote the sentence
-that complains most and name the words that weighed most in it.
+the whole text decides. A complaint is then read sentence by sentence, to quote the sentence
+that complains most and name the words that weighed most in it; under a 4-5★ rating the
+sentences are read too, as one clearly bitter sentence is enough to flag.
 
 Owner rules come first for text: always_flag phrases flag, never_flag phrases keep text from
 flagging. Only English is read; other languages get "neutral" unless a rating decides.

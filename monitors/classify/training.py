@@ -24,6 +24,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from monitors.classify import TEXT_NEGATIVE_AT
 from monitors.classify.model import FORMAT, WEIGHTS_FILE, TextModel
 from monitors.classify.text import features
 
@@ -32,7 +33,6 @@ VALIDATION_SHARE = 0.1
 MIN_DOCUMENTS = 3
 MAX_FEATURES = 80_000
 C = 4.0
-NEGATIVE_AT = 0.5  # must match monitors.classify.TEXT_NEGATIVE_AT
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -124,7 +124,7 @@ def validate(model: TextModel, examples: list[Example]) -> dict[str, dict[str, f
     """Precision, recall and F1 of the negative class, per source and for all sources."""
     counts: dict[str, Counter] = {}
     for example in examples:
-        flagged = model.read(example.text).negative >= NEGATIVE_AT
+        flagged = model.read(example.text).negative >= TEXT_NEGATIVE_AT
         for group in (example.source, "all"):
             tally = counts.setdefault(group, Counter())
             tally["n"] += 1
