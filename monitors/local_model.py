@@ -31,9 +31,7 @@ def local_examples() -> list[tuple[int, Example]]:
     """(mention id, example), newest first."""
     rows = (
         Mention.objects.filter(
-            Q(corrected_negative__isnull=False)
-            | Q(rating__lte=2)
-            | Q(rating__gte=4, rating__isnull=False)
+            Q(corrected_negative__isnull=False) | Q(rating__lte=2) | Q(rating__gte=4)
         )
         .exclude(text="", title="")
         .order_by("-id")
