@@ -77,11 +77,12 @@ def open_case(
     return case, created
 
 
-def open_case_for_negative_mention(mention: Mention) -> Case | None:
-    """Automatic opening: only for our own business, never for a competitor or blocked author."""
+def open_case_for_negative_mention(mention: Mention) -> tuple[Case, bool] | None:
+    """Automatic opening: only for our own business, never for a competitor or blocked author.
+    (case, whether it was opened now), or None."""
     if mention.subject == Subject.COMPETITOR or mention.author_blocked:
         return None
-    return open_case(mention)[0]
+    return open_case(mention)
 
 
 def apply_targets_to_unanswered_cases(targets: TriageSettings) -> int:

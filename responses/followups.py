@@ -179,15 +179,17 @@ def reopen_for_relapse(update: ReviewUpdate) -> Case | None:
 # --- The same author again -------------------------------------------------------------------
 
 
-def reopen_for_same_author(mention: Mention) -> Case | None:
+def reopen_for_same_author(mention: Mention, fresh: Case, just_opened: bool) -> Case | None:
     """A new negative mention by the author of an earlier case on the same source: reopen the
-    earlier case and merge the new mention's fresh case into it. Returns the reopened case."""
+    earlier case and merge the new mention's fresh case into it. Returns the reopened case.
+
+    `fresh` is the mention's own case; `just_opened` says it was opened by this announcement,
+    so nobody can have worked on it yet."""
     author = mention.author.strip()
     if not author or mention.author_blocked or mention.subject != Subject.OURS:
         return None
-    fresh = Case.objects.filter(mention=mention).first()
-    if fresh is None or fresh.events.exclude(kind=Event.Kind.OPENED).exists():
-        return None  # no case, or one people already work on: leave it alone
+    if not just_opened and fresh.events.exclude(kind=Event.Kind.OPENED).exists():
+        return None  # a case people already work on: leave it alone
     earlier = (
         Case.objects.filter(
             mention__source_id=mention.source_id,

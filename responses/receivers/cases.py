@@ -20,8 +20,9 @@ from responses.spikes import check_spike_after_commit
 
 @receiver(negative_mention, sender=Mention, dispatch_uid="responses.negative_mention")
 def react_to_negative_mention(sender, mention: Mention, **kwargs) -> None:
-    if open_case_for_negative_mention(mention) is not None:
-        reopen_for_same_author(mention)
+    opened = open_case_for_negative_mention(mention)
+    if opened is not None:
+        reopen_for_same_author(mention, *opened)
         if mention.platform_reply:  # answered on the platform before we saw the review
             note_platform_reply(mention)
     check_spike_after_commit()
