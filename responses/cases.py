@@ -70,7 +70,8 @@ def open_case(
         else Case.Priority.NORMAL,
         "opened_by": actor,
     }
-    with transaction.atomic():
+    # Case and event together; inside an announcement's savepoint no second one is needed.
+    with transaction.atomic(savepoint=False):
         case, created = Case.objects.get_or_create(mention=mention, defaults=defaults)
         if created:
             Event.objects.create(case=case, actor=actor, kind=Event.Kind.OPENED, new_value="new")
