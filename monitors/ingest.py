@@ -64,7 +64,7 @@ def owner_rules() -> OwnerRules:
     return OwnerRules(
         always_flag=tuple(line.strip() for line in rules.always_flag.splitlines() if line.strip()),
         never_flag=tuple(line.strip() for line in rules.never_flag.splitlines() if line.strip()),
-        model=active_model(),
+        model=active_model(rules),
     )
 
 

@@ -95,16 +95,17 @@ def train_local() -> LocalAdjustment:
     return row
 
 
-def in_use() -> LocalAdjustment | None:
+def in_use(rules: ClassificationRules | None = None) -> LocalAdjustment | None:
     """The adjustment classification uses now: the newest kept one, unless switched off."""
-    if not ClassificationRules.current().use_local_adjustment:
+    if not (rules or ClassificationRules.current()).use_local_adjustment:
         return None
     return LocalAdjustment.objects.filter(kept=True).order_by("-ran_at", "-id").first()
 
 
-def active_model() -> TextModel | AdjustedModel:
-    """The model to classify with: one query, and a fit kept in memory per adjustment row."""
-    row = in_use()
+def active_model(rules: ClassificationRules | None = None) -> TextModel | AdjustedModel:
+    """The model to classify with: one query (given the rules row), and a fit kept in memory
+    per adjustment row."""
+    row = in_use(rules)
     return shipped_model() if row is None else _adjusted(row.pk)
 
 
