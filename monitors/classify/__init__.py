@@ -33,7 +33,6 @@ __all__ = [
     "OwnerRules",
     "TextReader",
     "classify",
-    "split_sentences",
 ]
 
 Label = Literal["negative", "neutral", "positive"]
