@@ -58,8 +58,9 @@ class AdjustedModel:
         self.adjustment = adjustment
 
     def read(self, text: str) -> Reading:
-        logit, known = self.shipped.logit(text)
-        words = [word for word in features(text) if word in self.adjustment.deltas]
+        found = features(text)
+        logit, known = self.shipped.logit_of(found)
+        words = self.adjustment.deltas.keys() & found
         adjusted = self.adjustment.scale * logit + self.adjustment.shift
         if words:
             adjusted += sum(self.adjustment.deltas[w] for w in words) / math.sqrt(len(words))

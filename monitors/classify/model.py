@@ -63,7 +63,11 @@ class TextModel:
 
     def logit(self, text: str) -> tuple[float, frozenset[str]]:
         """The score before the sigmoid, and the text's features this model weighs."""
-        known = frozenset(self.weights.keys() & features(text))
+        return self.logit_of(features(text))
+
+    def logit_of(self, found: set[str]) -> tuple[float, frozenset[str]]:
+        """`logit` for features already worked out."""
+        known = frozenset(self.weights.keys() & found)
         if not known:
             return self.bias, known
         # Training scaled each text's features to unit length: 1/sqrt(n) each.
