@@ -42,7 +42,9 @@ class Adjustment:
     deltas: dict[str, float] = field(default_factory=dict)
 
     def as_data(self) -> dict[str, Any]:
-        deltas = {word: round(value, 5) for word, value in sorted(self.deltas.items()) if value}
+        # Every fitted word stays, even one whose delta rounds to zero: it still counts in the
+        # square root that scales the others, as it did in fitting.
+        deltas = {word: round(value, 5) for word, value in sorted(self.deltas.items())}
         return {"scale": round(self.scale, 5), "shift": round(self.shift, 5), "deltas": deltas}
 
     @classmethod
