@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import ast
 import json
-import os
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -29,7 +28,8 @@ from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer  # noqa: E4
 
 from bench.vader_classifier import classify as old_classify  # noqa: E402
 from monitors.classify import classify  # noqa: E402
-from monitors.classify.training import load_examples, split  # noqa: E402
+from monitors.classify.scoring import Figures, count  # noqa: E402
+from monitors.classify.training import Example, corpus_root, load_examples, split  # noqa: E402
 
 LEGEND = """
 P / R / F1: precision, recall and F1 of the label `negative`; text only, ratings never shown.
@@ -44,28 +44,11 @@ Plain VADER: compound <= -0.05 is negative (VADER's own cut-off). `--errors` lis
 model's misses on (a) and (b)."""
 
 
-@dataclass(frozen=True)
-class Example:
-    text: str
-    negative: bool
-
-
-@dataclass(frozen=True)
-class Scores:
-    precision: float
-    recall: float
-    f1: float
-
-
-def corpus_root() -> Path:
-    return Path(os.environ.get("RW_CORPUS") or REPO.parent / "shared" / "corpus")
-
-
 def load_amazon(path: Path) -> list[Example]:
     """UCI labelled sentences: a header line, then `sentence<TAB>label`, 0 = negative."""
     lines = path.read_text(encoding="utf-8").splitlines()[1:]
     rows = (line.rsplit("\t", 1) for line in lines if "\t" in line)
-    return [Example(text.strip(), label.strip() == "0") for text, label in rows]
+    return [Example("amazon_cells", text.strip(), label.strip() == "0") for text, label in rows]
 
 
 def load_yelp(path: Path) -> list[Example]:
@@ -81,7 +64,7 @@ def load_yelp(path: Path) -> list[Example]:
         and any(isinstance(t, ast.Name) and t.id == "SAMPLES" for t in node.targets)
     )
     return [
-        Example(sample["REVIEW"].replace("\\n", "\n"), sample["LABEL"] <= 1)
+        Example("yelp", sample["REVIEW"].replace("\\n", "\n"), sample["LABEL"] <= 1)
         for sample in samples
         if sample["LABEL"] != 2
     ]
@@ -98,30 +81,21 @@ def load_app_store(path: Path) -> list[Example]:
         if stars == 3:
             continue
         text = f"{entry['title']['label']}\n{entry['content']['label']}"
-        examples.append(Example(text, stars <= 2))
+        examples.append(Example("appstore", text, stars <= 2))
     return examples
 
 
 @dataclass(frozen=True)
 class Run:
-    scores: Scores
+    figures: Figures
     per_second: float
 
 
-def score(examples: Iterable[Example], predict: Callable[[str], bool]) -> Run:
-    true_pos = false_pos = false_neg = count = 0
+def score(examples: list[Example], predict: Callable[[str], bool]) -> Run:
     started = time.perf_counter()
-    for example in examples:
-        predicted = predict(example.text)
-        count += 1
-        true_pos += predicted and example.negative
-        false_pos += predicted and not example.negative
-        false_neg += example.negative and not predicted
+    outcomes = [(predict(example.text), example.negative) for example in examples]
     elapsed = time.perf_counter() - started
-    precision = true_pos / (true_pos + false_pos) if true_pos + false_pos else 0.0
-    recall = true_pos / (true_pos + false_neg) if true_pos + false_neg else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return Run(Scores(precision, recall, f1), count / elapsed if elapsed else 0.0)
+    return Run(count(outcomes), len(examples) / elapsed if elapsed else 0.0)
 
 
 @cache
@@ -136,22 +110,19 @@ CLASSIFIERS: dict[str, Callable[[str], bool]] = {
 }
 
 
-def validation_sets(root: Path) -> dict[str, list[Example]]:
-    _, held_back = split(load_examples(root))
+def validation_sets(held_back: list[Example]) -> dict[str, list[Example]]:
     sets: dict[str, list[Example]] = {}
     for example in held_back:
-        sets.setdefault(f"validation {example.source}", []).append(
-            Example(example.text, example.negative)
-        )
+        sets.setdefault(f"validation {example.source}", []).append(example)
     return dict(sorted(sets.items()))
 
 
-def high_star_override(root: Path) -> None:
+def high_star_override(held_back: list[Example]) -> None:
     """How often each classifier flags a held-back 4-5★ review by its words despite the stars
     (real complaints among them), next to how many 1-2★ texts would pass that bar."""
     reviews = [
         example
-        for example in split(load_examples(root))[1]
+        for example in held_back
         if example.source not in ("movie_reviews_mr", "product_reviews_cr", "sst2")
     ]
     print("\n'negative text under 5★' on held-back reviews, the rating given as 5:")
@@ -182,7 +153,8 @@ def main(argv: list[str]) -> int:
             root / "appstore" / "webster_bank_us_customerreviews.json"
         ),
     }
-    datasets = validation_sets(root) | labelled
+    _, held_back = split(load_examples(root))
+    datasets = validation_sets(held_back) | labelled
     columns = "".join(f"{name + ' P / R / F1':<26}{'per s':>8}  " for name in CLASSIFIERS)
     header = f"{'data set':<32}{'n':>6}{'neg':>6}  {columns}"
     print(header)
@@ -192,10 +164,11 @@ def main(argv: list[str]) -> int:
         cells = []
         for predict in CLASSIFIERS.values():
             run = score(examples, predict)
-            figures = f"{run.scores.precision:.2f} / {run.scores.recall:.2f} / {run.scores.f1:.2f}"
+            found = run.figures
+            figures = f"{found.precision:.2f} / {found.recall:.2f} / {found.f1:.2f}"
             cells.append(f"{figures:<26}{run.per_second:>8,.0f}  ")
         print(f"{name:<32}{len(examples):>6}{negatives:>6}  {''.join(cells)}")
-    high_star_override(root)
+    high_star_override(held_back)
     print(LEGEND)
     if "--errors" in argv:
         for name, examples in labelled.items():

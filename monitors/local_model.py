@@ -10,6 +10,7 @@ negative class. `manage.py train_local` and a daily task run it.
 from __future__ import annotations
 
 from functools import lru_cache
+from operator import itemgetter
 
 from django.db.models import Q
 from django.utils import timezone
@@ -50,14 +51,12 @@ def local_examples() -> list[tuple[int, Example]]:
 def _split(examples: list[tuple[int, Example]]) -> tuple[list[Example], list[Example]]:
     fitting, judging = [], []
     for negative in (True, False):
-        same = sorted((pair for pair in examples if pair[1].negative is negative), key=_first)
+        same = sorted(
+            (pair for pair in examples if pair[1].negative is negative), key=itemgetter(0)
+        )
         for position, (_, example) in enumerate(same):
             (judging if position % HELD_BACK_EVERY == 0 else fitting).append(example)
     return fitting, judging
-
-
-def _first(pair: tuple[int, Example]) -> int:
-    return pair[0]
 
 
 def train_local() -> LocalAdjustment:

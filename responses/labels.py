@@ -8,9 +8,10 @@ from monitors.corrections import Correction, correct_label
 from responses.models import Case, Event
 
 
-def correct(mention_id: int, negative: bool, user) -> Correction:
+def correct(mention_id: int, negative: bool, user) -> tuple[Correction, Case | None]:
     """Apply a person's "Negative" / "Not negative" and note it on the mention's case, if any
-    (a correction to negative opens the case first, as a flagged mention would)."""
+    (a correction to negative opens the case first, as a flagged mention would). Returns the
+    correction and the mention's case. Raises Mention.DoesNotExist for an unknown mention."""
     with transaction.atomic():
         correction = correct_label(mention_id, negative, user)
         case = Case.objects.filter(mention_id=mention_id).first()
@@ -22,4 +23,4 @@ def correct(mention_id: int, negative: bool, user) -> Correction:
                 old_value=correction.old_label,
                 new_value=correction.new_label,
             )
-    return correction
+    return correction, case

@@ -14,7 +14,7 @@ import logging
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max, Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from monitors.credentials import CredentialsUnreadable
@@ -23,7 +23,7 @@ from monitors.platforms import client_for, spec_for
 from monitors.platforms.base import PlatformError, PublicReply
 from responses.cases import Change, change_case
 from responses.models import Case, PlatformPost, ReplyDecision, ReplyDraft, ReplyVersion
-from responses.replies import tone_of
+from responses.replies import add_version, tone_of
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=5)  # longer than the task's hard time limit
@@ -82,15 +82,7 @@ def request_edit(draft: ReplyDraft, user, text: str) -> PlatformPost:
         raise PostingRefused("The tone check found a problem: fix the wording, then edit again.")
     with transaction.atomic():
         locked = ReplyDraft.objects.select_for_update().get(pk=draft.pk)
-        number = (locked.versions.aggregate(n=Max("number"))["n"] or 0) + 1
-        version = ReplyVersion.objects.create(
-            draft=locked,
-            number=number,
-            text=text,
-            author=user,
-            tone_score=tone.score,
-            tone_ok=tone.ok,
-        )
+        version = add_version(locked, text, user, tone)
     return request(draft, user, PlatformPost.Action.EDIT, version)
 
 

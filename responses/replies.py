@@ -197,6 +197,14 @@ def latest_version(draft: ReplyDraft) -> ReplyVersion | None:
     return draft.versions.select_related("author").first()
 
 
+def add_version(draft: ReplyDraft, text: str, user, tone: ToneReport) -> ReplyVersion:
+    """The draft's next version, with its tone check; the caller holds the draft's row lock."""
+    number = (draft.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    return ReplyVersion.objects.create(
+        draft=draft, number=number, text=text, author=user, tone_score=tone.score, tone_ok=tone.ok
+    )
+
+
 def save_draft(case: Case, user, text: str, template: ReplyTemplate | None = None) -> Saved:
     """Keep `text` as the newest version of the case's reply (a new reply once the last was
     posted). Changing an approved or pending text sends it back to the draft state."""
@@ -212,15 +220,7 @@ def save_draft(case: Case, user, text: str, template: ReplyTemplate | None = Non
         last = draft.versions.first()
         if last is not None and last.text == text:
             return Saved(draft, None, tone, started)
-        number = (draft.versions.aggregate(n=Max("number"))["n"] or 0) + 1
-        version = ReplyVersion.objects.create(
-            draft=draft,
-            number=number,
-            text=text,
-            author=user,
-            tone_score=tone.score,
-            tone_ok=tone.ok,
-        )
+        version = add_version(draft, text, user, tone)
         if draft.state != ReplyDraft.State.DRAFT or template is not None:
             draft.state = ReplyDraft.State.DRAFT
             draft.approved_version = None

@@ -73,8 +73,9 @@ def _render(
     if owner:
         context["alert_form"] = alert_form or AlertSettingsForm(instance=AlertSettings.current())
         context["local_run"] = LocalAdjustment.objects.order_by("-ran_at", "-id").first()
-        context["local_in_use"] = in_use()
-        context["use_local_adjustment"] = ClassificationRules.current().use_local_adjustment
+        rules = ClassificationRules.current()
+        context["local_in_use"] = in_use(rules)
+        context["use_local_adjustment"] = rules.use_local_adjustment
         context["languages_read"] = LANGUAGES_READ
         context["digest_errors"] = (
             get_user_model()

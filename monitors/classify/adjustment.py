@@ -18,7 +18,9 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
+from monitors.classify import TextReader
 from monitors.classify.model import Reading, TextModel, sigmoid
+from monitors.classify.scoring import Figures, count
 from monitors.classify.text import features
 
 EPOCHS = 40
@@ -102,22 +104,7 @@ def fit(model: TextModel, examples: list[Example]) -> Adjustment:
     return adjustment
 
 
-@dataclass(frozen=True)
-class Figures:
-    precision: float
-    recall: float
-    f1: float
-
-
-def figures(reader, examples: list[Example], negative_at: float) -> Figures:
-    """Precision, recall and F1 of the negative class for anything with `read(text)`."""
-    tp = fp = fn = 0
-    for example in examples:
-        flagged = reader.read(example.text).negative >= negative_at
-        tp += flagged and example.negative
-        fp += flagged and not example.negative
-        fn += example.negative and not flagged
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return Figures(round(precision, 3), round(recall, 3), round(f1, 3))
+def figures(reader: TextReader, examples: list[Example], negative_at: float) -> Figures:
+    """Figures (rounded to 3 places) for anything with `read(text)` at this threshold."""
+    outcomes = ((reader.read(e.text).negative >= negative_at, e.negative) for e in examples)
+    return count(outcomes).rounded()

@@ -21,11 +21,12 @@ import os
 import random
 import sys
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from monitors.classify import TEXT_NEGATIVE_AT
 from monitors.classify.model import FORMAT, WEIGHTS_FILE, TextModel
+from monitors.classify.scoring import count
 from monitors.classify.text import features
 
 SEED = 13
@@ -122,28 +123,12 @@ def train(examples: list[Example]) -> dict:
 
 def validate(model: TextModel, examples: list[Example]) -> dict[str, dict[str, float]]:
     """Precision, recall and F1 of the negative class, per source and for all sources."""
-    counts: dict[str, Counter] = {}
+    outcomes: dict[str, list[tuple[bool, bool]]] = {}
     for example in examples:
         flagged = model.read(example.text).negative >= TEXT_NEGATIVE_AT
         for group in (example.source, "all"):
-            tally = counts.setdefault(group, Counter())
-            tally["n"] += 1
-            tally["tp"] += flagged and example.negative
-            tally["fp"] += flagged and not example.negative
-            tally["fn"] += example.negative and not flagged
-    figures = {}
-    for group, tally in sorted(counts.items()):
-        precision = tally["tp"] / max(tally["tp"] + tally["fp"], 1)
-        recall = tally["tp"] / max(tally["tp"] + tally["fn"], 1)
-        f1 = 2 * precision * recall / max(precision + recall, 1e-9)
-        figures[group] = {
-            "examples": tally["n"],
-            "negative": tally["tp"] + tally["fn"],
-            "precision": round(precision, 3),
-            "recall": round(recall, 3),
-            "f1": round(f1, 3),
-        }
-    return figures
+            outcomes.setdefault(group, []).append((flagged, example.negative))
+    return {group: asdict(count(pairs).rounded()) for group, pairs in sorted(outcomes.items())}
 
 
 def write(data: dict, path: Path) -> None:
