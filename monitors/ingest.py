@@ -4,7 +4,8 @@ The database does the deduplication: (source, external_id) is unique and inserts
 ON CONFLICT DO NOTHING, so a repeated poll or a duplicated task creates nothing new.
 Edits are applied with a conditional UPDATE on the old content hash, so an edit seen twice
 makes one revision. A negative mention about us is announced once: the announcement marks
-`negative_announced_at` with a conditional UPDATE in the same transaction as the receivers.
+`negative_announced_at` with a conditional UPDATE in the same transaction as the receivers,
+one UPDATE and one signal for all of a poll's new negatives.
 
 A new source's old entries are history, not news: a mention published more than the source's
 `history_days` before it was added (or before its first successful poll) is stored and
@@ -20,7 +21,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from monitors.classify import Classification, OwnerRules, classify
@@ -37,7 +38,7 @@ from monitors.models import (
     Tombstone,
 )
 from monitors.parsers.base import ReviewRecord
-from monitors.signals import mention_revised, negative_mention, platform_reply_seen
+from monitors.signals import mention_revised, negative_mentions, platform_reply_seen
 from monitors.storable import storable
 
 REVISED_FIELDS = ("title", "text", "rating")
@@ -325,12 +326,10 @@ def unannounced_negatives(source: Source):
 
 
 def announce_pending_negatives(source: Source, now: datetime | None = None) -> int:
-    """Send `negative_mention` for each new negative mention about us not yet announced
+    """Send `negative_mentions` for the new negative mentions about us not yet announced
     (history is left alone).
 
     Runs on every poll, so a worker killed between storing and announcing loses nothing.
-    One transaction for the batch, a savepoint per mention: a receiver that fails leaves only
-    its own mention pending (retried on the next poll) and is logged.
     """
     return _announce(list(unannounced_negatives(source).filter(imported_history=False)), now)
 
@@ -342,24 +341,44 @@ def announce_history(source: Source, now: datetime | None = None) -> int:
 
 
 def _announce(pending: list[Mention], now: datetime | None) -> int:
-    announced = 0
+    """All together in one savepoint; if a receiver fails, one by one, a savepoint each, so
+    only the failing mention stays pending (retried on the next poll) and is logged."""
+    if not pending:
+        return 0
     with transaction.atomic():
+        try:
+            return announce_negatives(pending, now)
+        except Exception:
+            log.exception("announcing %d mentions together failed; one by one now", len(pending))
+        announced = 0
         for mention in pending:
             try:
-                announced += announce_negative(mention, now)
+                announced += announce_negatives([mention], now)
             except Exception:
                 log.exception("announcing mention %s failed; the next poll retries", mention.pk)
     return announced
 
 
-def announce_negative(mention: Mention, now: datetime | None = None) -> bool:
-    """Claim the announcement with a conditional UPDATE; receivers run in the same transaction."""
-    with transaction.atomic():
-        at = now or timezone.now()
-        claimed = Mention.objects.filter(pk=mention.pk, negative_announced_at__isnull=True).update(
-            negative_announced_at=at
+def announce_negatives(mentions: list[Mention], now: datetime | None = None) -> int:
+    """Claim the announcements with one conditional UPDATE; receivers run in the same
+    transaction (a savepoint when inside one). Returns how many this call claimed."""
+    at = now or timezone.now()
+    table = connection.ops.quote_name(Mention._meta.db_table)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET negative_announced_at = %s"
+            " WHERE id = ANY(%s) AND negative_announced_at IS NULL RETURNING id",
+            [at, [mention.pk for mention in mentions]],
         )
-        if claimed:
+        claimed_ids = {row[0] for row in cursor.fetchall()}
+        claimed = [mention for mention in mentions if mention.pk in claimed_ids]
+        for mention in claimed:
             mention.negative_announced_at = at  # when it turned negative: the case clock's start
-            negative_mention.send(sender=Mention, mention=mention)
-    return bool(claimed)
+        if claimed:
+            negative_mentions.send(sender=Mention, mentions=claimed)
+    return len(claimed)
+
+
+def announce_negative(mention: Mention, now: datetime | None = None) -> bool:
+    """Announce one mention (a correction or a reclassification made it negative)."""
+    return bool(announce_negatives([mention], now))

@@ -50,6 +50,19 @@ def due_time(clock_from: datetime, severity: str, targets: TriageSettings) -> da
     return clock_from + timedelta(hours=float(hours))
 
 
+def _opening_values(mention: Mention, targets: TriageSettings, clock_from: datetime | None):
+    severity = severity_of(mention)
+    clock_from = clock_from or mention.negative_announced_at or mention.first_seen_at
+    return {
+        "severity": severity,
+        "clock_from": clock_from,
+        "due_at": due_time(clock_from, severity, targets),
+        "priority": Case.Priority.HIGH
+        if severity == Case.Severity.URGENT
+        else Case.Priority.NORMAL,
+    }
+
+
 def open_case(
     mention: Mention, actor=None, clock_from: datetime | None = None
 ) -> tuple[Case, bool]:
@@ -59,17 +72,7 @@ def open_case(
     The response clock starts at `clock_from` (a person opening a case by hand: now), else
     when the mention was seen negative (a review edited into negative starts it then, not when
     first seen), else when it was first seen."""
-    severity = severity_of(mention)
-    clock_from = clock_from or mention.negative_announced_at or mention.first_seen_at
-    defaults = {
-        "severity": severity,
-        "clock_from": clock_from,
-        "due_at": due_time(clock_from, severity, TriageSettings.current()),
-        "priority": Case.Priority.HIGH
-        if severity == Case.Severity.URGENT
-        else Case.Priority.NORMAL,
-        "opened_by": actor,
-    }
+    defaults = _opening_values(mention, TriageSettings.current(), clock_from) | {"opened_by": actor}
     # Case and event together; inside an announcement's savepoint no second one is needed.
     with transaction.atomic(savepoint=False):
         case, created = Case.objects.get_or_create(mention=mention, defaults=defaults)
@@ -78,12 +81,32 @@ def open_case(
     return case, created
 
 
-def open_case_for_negative_mention(mention: Mention) -> tuple[Case, bool] | None:
-    """Automatic opening: only for our own business, never for a competitor or blocked author.
-    (case, whether it was opened now), or None."""
-    if mention.subject == Subject.COMPETITOR or mention.author_blocked:
-        return None
-    return open_case(mention)
+def open_cases_for_negative_mentions(mentions: list[Mention]) -> list[tuple[Mention, Case, bool]]:
+    """Automatic opening, a poll's negatives at once: only for our own business, never for a
+    competitor or blocked author. (mention, its case, whether it was opened now) each, in order.
+
+    A case opened meanwhile by a person makes the insert fail on the unique mention column;
+    the announcement then retries the mentions one by one (monitors.ingest._announce)."""
+    eligible = [m for m in mentions if m.subject != Subject.COMPETITOR and not m.author_blocked]
+    if not eligible:
+        return []
+    existing = {case.mention_id: case for case in Case.objects.filter(mention__in=eligible)}
+    targets = TriageSettings.current()
+    fresh = [
+        Case(mention=m, **_opening_values(m, targets, None))
+        for m in eligible
+        if m.pk not in existing
+    ]
+    with transaction.atomic(savepoint=False):
+        Case.objects.bulk_create(fresh)
+        Event.objects.bulk_create(
+            Event(case=case, kind=Event.Kind.OPENED, new_value="new") for case in fresh
+        )
+    opened = {case.mention_id: case for case in fresh}
+    return [
+        (m, existing[m.pk], False) if m.pk in existing else (m, opened[m.pk], True)
+        for m in eligible
+    ]
 
 
 def apply_targets_to_unanswered_cases(targets: TriageSettings) -> int:

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django import forms
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from monitors.models import BlockedAuthor, Label, Mention, Revision, Subject, stars
@@ -190,17 +190,10 @@ def reopen_for_same_author(mention: Mention, fresh: Case, just_opened: bool) -> 
         return None
     if not just_opened and fresh.events.exclude(kind=Event.Kind.OPENED).exists():
         return None  # a case people already work on: leave it alone
-    earlier = (
-        Case.objects.filter(
-            mention__source_id=mention.source_id,
-            mention__author__iexact=author,
-            merged_into__isnull=True,
-        )
-        .exclude(pk=fresh.pk)
-        .exclude(status=Case.Status.DISMISSED)
-        .order_by("-opened_at", "-pk")
-        .first()
-    )
+    others = _other_live_cases(mention.source_id, [author]).exclude(pk=fresh.pk)
+    if just_opened:  # opened earlier than this one (a poll opens its cases together)
+        others = others.filter(pk__lt=fresh.pk)
+    earlier = others.order_by("-opened_at", "-pk").first()
     if earlier is None:
         return None
     try:
@@ -214,6 +207,37 @@ def reopen_for_same_author(mention: Mention, fresh: Case, just_opened: bool) -> 
     except StaleCase:
         return None  # someone is changing one of them right now; both stay as they are
     return earlier
+
+
+def _other_live_cases(source_id: int, authors: list[str]) -> QuerySet[Case]:
+    """Cases on this source, by any of these authors (case-insensitive), neither merged into
+    another nor dismissed."""
+    by_author = Q()
+    for author in authors:
+        by_author |= Q(mention__author__iexact=author)
+    return Case.objects.filter(
+        by_author, mention__source_id=source_id, merged_into__isnull=True
+    ).exclude(status=Case.Status.DISMISSED)
+
+
+def fold_in_same_authors(opened: list[tuple[Mention, Case, bool]]) -> None:
+    """`reopen_for_same_author` for a poll's fresh cases, in order, with one query to find the
+    few whose author has another case on the same source (or two in this poll)."""
+    authors: dict[tuple[int, str], int] = {}
+    for mention, _, _ in opened:
+        if mention.author.strip():
+            key = (mention.source_id, mention.author.strip().casefold())
+            authors[key] = authors.get(key, 0) + 1
+    again = {key for key, count in authors.items() if count > 1}
+    fresh_ids = [case.pk for _, case, _ in opened]
+    for source_id in {source_id for source_id, _ in authors}:
+        names = [name for (source, name), count in authors.items() if source == source_id]
+        found = _other_live_cases(source_id, names).exclude(pk__in=fresh_ids)
+        for name in found.values_list("mention__author", flat=True):
+            again.add((source_id, name.strip().casefold()))
+    for mention, case, just_opened in opened:
+        if (mention.source_id, mention.author.strip().casefold()) in again:
+            reopen_for_same_author(mention, case, just_opened)
 
 
 # --- Blocking an author ----------------------------------------------------------------------

@@ -1,9 +1,9 @@
 """Opens and updates cases from the signals monitors sends.
 
-One receiver for `negative_mention`, so the order of what happens does not depend on the order
-in which modules were imported: open the case, fold it into the same author's earlier case,
-note a reply the platform already shows, then make sure the spike check runs once after the
-poll's announcements commit.
+One receiver for `negative_mentions`, so the order of what happens does not depend on the order
+in which modules were imported: open the poll's cases, fold each into the same author's
+earlier case, note a reply the platform already shows, then make sure the spike check runs
+once after the poll's announcements commit.
 """
 
 from __future__ import annotations
@@ -11,18 +11,18 @@ from __future__ import annotations
 from django.dispatch import receiver
 
 from monitors.models import Mention
-from monitors.signals import mention_revised, negative_mention
-from responses.cases import open_case_for_negative_mention, record_mention_edit
-from responses.followups import reopen_for_same_author
+from monitors.signals import mention_revised, negative_mentions
+from responses.cases import open_cases_for_negative_mentions, record_mention_edit
+from responses.followups import fold_in_same_authors
 from responses.posting import note_platform_reply
 from responses.spikes import check_spike_after_commit
 
 
-@receiver(negative_mention, sender=Mention, dispatch_uid="responses.negative_mention")
-def react_to_negative_mention(sender, mention: Mention, **kwargs) -> None:
-    opened = open_case_for_negative_mention(mention)
-    if opened is not None:
-        reopen_for_same_author(mention, *opened)
+@receiver(negative_mentions, sender=Mention, dispatch_uid="responses.negative_mentions")
+def react_to_negative_mentions(sender, mentions: list[Mention], **kwargs) -> None:
+    opened = open_cases_for_negative_mentions(mentions)
+    fold_in_same_authors(opened)
+    for mention, _, _ in opened:
         if mention.platform_reply:  # answered on the platform before we saw the review
             note_platform_reply(mention)
     check_spike_after_commit()

@@ -9,7 +9,7 @@ import pytest
 from monitors.ingest import announce_pending_negatives, ingest
 from monitors.models import BlockedAuthor, Mention, PollLog, Source, Subject
 from monitors.parsers.base import ReviewRecord
-from monitors.signals import negative_mention
+from monitors.signals import negative_mentions
 
 pytestmark = pytest.mark.django_db
 
@@ -17,11 +17,13 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def announced():
     received: list[int] = []
-    negative_mention.connect(
-        lambda mention, **kw: received.append(mention.pk), weak=False, dispatch_uid="test-neg"
+    negative_mentions.connect(
+        lambda mentions, **kw: received.extend(m.pk for m in mentions),
+        weak=False,
+        dispatch_uid="test-neg",
     )
     yield received
-    negative_mention.disconnect(dispatch_uid="test-neg")
+    negative_mentions.disconnect(dispatch_uid="test-neg")
 
 
 def poll_of(source: Source) -> PollLog:
@@ -84,15 +86,15 @@ def test_edit_that_turns_a_mention_negative_announces_it_once(source, announced)
 def test_failing_receiver_leaves_only_its_mention_pending_for_the_next_poll(
     source, announced, caplog
 ):
-    def explode(mention, **kwargs):
-        if mention.external_id == "1":
+    def explode(mentions, **kwargs):
+        if any(mention.external_id == "1" for mention in mentions):
             raise RuntimeError("receiver down")
 
-    negative_mention.connect(explode, weak=False, dispatch_uid="explode")
+    negative_mentions.connect(explode, weak=False, dispatch_uid="explode")
     try:
         ingest(source, [record("1", "Awful", "1"), record("2", "Bad", "2")], poll_of(source))
     finally:
-        negative_mention.disconnect(dispatch_uid="explode")
+        negative_mentions.disconnect(dispatch_uid="explode")
     assert "announcing mention" in caplog.text and "receiver down" in caplog.text
     assert Mention.objects.get(external_id="2").negative_announced_at is not None
     mention = Mention.objects.get(external_id="1")

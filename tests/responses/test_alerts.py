@@ -8,7 +8,7 @@ import pytest
 import time_machine
 
 from monitors.models import Mention
-from monitors.signals import negative_mention, source_paused
+from monitors.signals import negative_mentions, source_paused
 from responses.models import AlertSettings, OwnerAlert
 from reviewwatch.celery import app as celery_app
 
@@ -53,17 +53,17 @@ def test_spike_over_the_hourly_count_alerts_once_per_window_not_per_mention(
     AlertSettings.objects.create(pk=1, spike_count=10, spike_multiple=1000)
     with time_machine.travel(NOW, tick=False):
         for number in range(15):
-            announce(negative_mention, sender=Mention, mention=make_mention())
+            announce(negative_mentions, sender=Mention, mentions=[make_mention()])
             if number < 10:
                 assert smtp_server.messages == [], "10 in an hour is not more than 10"
     [message] = smtp_server.messages
     assert smtp_server.subject(message) == "Spike: 11 negative mentions in the last hour"
     with time_machine.travel(NOW + timedelta(minutes=30), tick=False):
-        announce(negative_mention, sender=Mention, mention=make_mention())
+        announce(negative_mentions, sender=Mention, mentions=[make_mention()])
     assert len(smtp_server.messages) == 1
     with time_machine.travel(NOW + timedelta(hours=3), tick=False):
         for _ in range(11):
-            announce(negative_mention, sender=Mention, mention=make_mention())
+            announce(negative_mentions, sender=Mention, mentions=[make_mention()])
     assert len(smtp_server.messages) == 2  # a new spike later is a new alert
 
 
@@ -76,9 +76,9 @@ def test_spike_by_rate_compares_with_the_usual_hourly_rate_of_the_past_week(
         make_mention(first_seen_at=NOW - timedelta(hours=2, minutes=29 * n))
     with time_machine.travel(NOW, tick=False):
         for _ in range(6):
-            announce(negative_mention, sender=Mention, mention=make_mention())
+            announce(negative_mentions, sender=Mention, mentions=[make_mention()])
         assert smtp_server.messages == []  # 6 is not more than 3 x 2
-        announce(negative_mention, sender=Mention, mention=make_mention())
+        announce(negative_mentions, sender=Mention, mentions=[make_mention()])
     assert len(smtp_server.messages) == 1
     assert "Usually: 2.0 an hour" in smtp_server.text(smtp_server.messages[0])
 
@@ -102,7 +102,7 @@ def test_after_a_quiet_week_a_few_negatives_are_not_a_spike(
     AlertSettings.objects.create(pk=1, spike_count=10, spike_multiple=3)
     with time_machine.travel(NOW, tick=False):
         for _ in range(3):
-            announce(negative_mention, sender=Mention, mention=make_mention())
+            announce(negative_mentions, sender=Mention, mentions=[make_mention()])
         assert smtp_server.messages == []  # the usual rate counts as at least 1 an hour
-        announce(negative_mention, sender=Mention, mention=make_mention())
+        announce(negative_mentions, sender=Mention, mentions=[make_mention()])
     assert smtp_server.subject(smtp_server.messages[0]).startswith("Spike: 4 negative")

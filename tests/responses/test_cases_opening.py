@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from monitors.models import Label, Mention, Source, Subject
-from monitors.signals import negative_mention
+from monitors.signals import negative_mentions
 from responses.cases import open_case
 from responses.models import Case, Event, TriageSettings
 
@@ -38,7 +38,7 @@ def make_mention(source: Source | None = None, **fields) -> Mention:
 
 
 def announce(mention: Mention) -> None:
-    negative_mention.send(sender=Mention, mention=mention)
+    negative_mentions.send(sender=Mention, mentions=[mention])
 
 
 def test_negative_mention_signal_opens_one_case_with_an_opened_event():

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from monitors.models import BlockedAuthor, Mention, Source
 from monitors.polling import poll_source_now
-from monitors.signals import negative_mention
+from monitors.signals import negative_mentions
 from responses.cases import Change, change_case
 from responses.digest_emails import summary_at
 from responses.followups import Outcome, block_author, resolve, schedule_followup
@@ -213,13 +213,13 @@ def render_case_panel(case: Case, user) -> str:
 def test_a_new_negative_review_by_the_same_author_reopens_the_old_case(owner):
     source = make_source("Trustpilot")
     first = make_mention(source, author="Dana")
-    negative_mention.send(sender=Mention, mention=first)
+    negative_mentions.send(sender=Mention, mentions=[first])
     old = Case.objects.get(mention=first)
     post_reply(old, owner)
     old.refresh_from_db()
     resolve(old.pk, old.version, owner, Outcome.SATISFIED)
     again = make_mention(source, author="DANA", text="Second lamp broke too.")
-    negative_mention.send(sender=Mention, mention=again)
+    negative_mentions.send(sender=Mention, mentions=[again])
     old.refresh_from_db()
     fresh = Case.objects.get(mention=again)
     assert old.status == Case.Status.NEW and old.resolved_at is None
@@ -229,9 +229,9 @@ def test_a_new_negative_review_by_the_same_author_reopens_the_old_case(owner):
 
 def test_the_same_name_on_another_source_opens_its_own_case():
     first = make_mention(make_source("Trustpilot"), author="Dana")
-    negative_mention.send(sender=Mention, mention=first)
+    negative_mentions.send(sender=Mention, mentions=[first])
     other = make_mention(make_source("Google"), author="Dana")
-    negative_mention.send(sender=Mention, mention=other)
+    negative_mentions.send(sender=Mention, mentions=[other])
     assert Case.objects.get(mention=other).merged_into is None
     assert Case.objects.filter(status=Case.Status.NEW).count() == 2
 

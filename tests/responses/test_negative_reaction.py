@@ -3,11 +3,17 @@ case, and check for a spike once per poll, after the poll's transaction has comm
 
 from __future__ import annotations
 
-import pytest
+from decimal import Decimal
 
-from monitors.models import Source
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from monitors.ingest import ingest
+from monitors.models import PollLog, Source
+from monitors.parsers.base import ReviewRecord
 from monitors.polling import poll_source_now
-from monitors.signals import negative_mention
+from monitors.signals import negative_mentions
 from responses.models import AlertSettings, Case, OwnerAlert
 from responses.spikes import _queue_spike_check
 from reviewwatch.celery import app as celery_app
@@ -65,4 +71,21 @@ def test_same_author_twice_in_one_poll_makes_one_case_with_the_second_merged_in(
 
 
 def test_responses_reacts_to_a_negative_mention_with_one_receiver():
-    assert len(negative_mention.receivers) == 1
+    assert len(negative_mentions.receivers) == 1
+
+
+def count_queries_of_a_poll_with(negatives: int) -> int:
+    source = Source.objects.create(name=f"Shop {negatives}", url=f"https://s{negatives}.example/")
+    records = [
+        ReviewRecord(external_id=str(n), author=f"Customer {n}", text=ANGRY, rating=Decimal(1))
+        for n in range(negatives)
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        ingest(source, records, PollLog.objects.create(source=source))
+    assert Case.objects.filter(mention__source=source).count() == negatives
+    return len(queries)
+
+
+def test_a_poll_opens_all_its_cases_in_as_many_queries_for_fifty_negatives_as_for_two():
+    count_queries_of_a_poll_with(1)  # the settings rows are created on first use
+    assert count_queries_of_a_poll_with(50) == count_queries_of_a_poll_with(2)
