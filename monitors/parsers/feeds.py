@@ -1,8 +1,10 @@
 """Parse RSS, Atom and JSON Feed documents (including Google Alerts) into review records.
 
-feedparser only ever sees the fetched bytes wrapped in a stream, never a string it could
-treat as a URL or a file name, and its own sanitiser and URI resolver are off: nh3 in
-monitors.sanitize does the sanitising, with the feed URL as the base for relative links.
+Plain, well-formed RSS 2.0 and Atom 1.0 are read with the standard library's XML parser
+(monitors.parsers.plain_xml_feeds), the rest by feedparser. feedparser only ever sees the
+fetched bytes wrapped in a stream, never a string it could treat as a URL or a file name, and
+its own sanitiser and URI resolver are off: nh3 in monitors.sanitize does the sanitising, with
+the feed URL as the base for relative links.
 """
 
 from __future__ import annotations
@@ -10,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import io
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, urljoin, urlsplit
@@ -18,26 +19,15 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 import feedparser
 
 from monitors.parsers.base import ParseError, ParseResult, ReviewRecord
+from monitors.parsers.feed_entry import FeedEntry, from_struct_time
 from monitors.parsers.limits import ENTRY_ERRORS, MAX_ENTRIES, clip, load_json
+from monitors.parsers.plain_xml_feeds import read_plain_xml_feed
 from monitors.sanitize import html_to_text, sanitize_html, text_to_html
 
 JSON_FEED_VERSION_PREFIX = "https://jsonfeed.org/version/"
 BOZO_WARNING_PREFIX = "feed is not well-formed: "
 _WEB_SCHEMES = ("http", "https")
 _PLAIN_TEXT_TYPES = ("text/plain", "text")
-
-
-@dataclass
-class _FeedEntry:
-    """One entry's raw values, whichever format it came from."""
-
-    entry_id: str
-    link: str
-    author: str
-    title: str  # may still contain markup
-    body: str  # content, else summary
-    body_is_plain_text: bool
-    published_at: datetime | None
 
 
 def parse_feed(body: bytes, headers: Mapping[str, str], url: str) -> ParseResult:
@@ -83,7 +73,8 @@ def _looks_like_json(body: bytes, content_type: str) -> bool:
     return start == b"{" or ("json" in content_type and start != b"<")
 
 
-# --- XML feeds (RSS 0.9x/1.0/2.0, Atom 0.3/1.0) via feedparser -----------------------------
+# --- XML feeds: plain RSS 2.0 and Atom 1.0 read directly (monitors.parsers.plain_xml_feeds),
+# the rest (RSS 0.9x/1.0, Atom 0.3, anything unusual or broken) by feedparser --------------
 
 
 def _capped(items: list[Any], warnings: list[str]) -> list[Any]:
@@ -95,8 +86,8 @@ def _capped(items: list[Any], warnings: list[str]) -> list[Any]:
 
 
 def _converted(
-    items: list[Any], convert: Callable[[Any], _FeedEntry], warnings: list[str]
-) -> list[_FeedEntry]:
+    items: list[Any], convert: Callable[[Any], FeedEntry], warnings: list[str]
+) -> list[FeedEntry]:
     """Each item read on its own: one malformed entry is skipped with a warning."""
     entries = []
     for number, item in enumerate(items, start=1):
@@ -107,9 +98,16 @@ def _converted(
     return entries
 
 
-def _read_xml_feed(
+def _read_xml_feed(body: bytes, headers: Mapping[str, str], warnings: list[str]) -> list[FeedEntry]:
+    plain = read_plain_xml_feed(body, headers)
+    if plain is not None:
+        return _capped(plain, warnings)
+    return read_with_feedparser(body, headers, warnings)
+
+
+def read_with_feedparser(
     body: bytes, headers: Mapping[str, str], warnings: list[str]
-) -> list[_FeedEntry]:
+) -> list[FeedEntry]:
     try:
         parsed = feedparser.parse(
             io.BytesIO(body),
@@ -130,17 +128,17 @@ def _read_xml_feed(
     return _converted(items, lambda entry: _from_feedparser_entry(entry, feed_author), warnings)
 
 
-def _from_feedparser_entry(entry: Mapping[str, Any], feed_author: str) -> _FeedEntry:
+def _from_feedparser_entry(entry: Mapping[str, Any], feed_author: str) -> FeedEntry:
     body, body_type = _feedparser_body(entry)
-    return _FeedEntry(
+    return FeedEntry(
         entry_id=str(entry.get("id") or "").strip(),
         link=str(entry.get("link") or ""),
         author=_feedparser_author(entry) or feed_author,
         title=str(entry.get("title") or ""),
         body=body,
         body_is_plain_text=body_type in _PLAIN_TEXT_TYPES,
-        published_at=_from_struct_time(entry.get("published_parsed"))
-        or _from_struct_time(entry.get("updated_parsed")),
+        published_at=from_struct_time(entry.get("published_parsed"))
+        or from_struct_time(entry.get("updated_parsed")),
     )
 
 
@@ -159,20 +157,10 @@ def _feedparser_author(node: Mapping[str, Any]) -> str:
     return html_to_text(clip(str(detail.get("name") or node.get("author") or "")))
 
 
-def _from_struct_time(value: Any) -> datetime | None:
-    """feedparser normalises dates to UTC struct_time; out-of-range values become None."""
-    if not value:
-        return None
-    try:
-        return datetime(*value[:6], tzinfo=UTC)
-    except (TypeError, ValueError):
-        return None
-
-
 # --- JSON Feed 1.0 / 1.1 ------------------------------------------------------------------
 
 
-def _read_json_feed(body: bytes, warnings: list[str]) -> list[_FeedEntry]:
+def _read_json_feed(body: bytes, warnings: list[str]) -> list[FeedEntry]:
     try:
         document = load_json(body)
     except ValueError as error:
@@ -189,12 +177,12 @@ def _read_json_feed(body: bytes, warnings: list[str]) -> list[_FeedEntry]:
     return _converted(items, lambda item: _from_json_feed_item(item, feed_author), warnings)
 
 
-def _from_json_feed_item(item: Mapping[str, Any], feed_author: str) -> _FeedEntry:
+def _from_json_feed_item(item: Mapping[str, Any], feed_author: str) -> FeedEntry:
     html_body = _json_string(item.get("content_html"))
     text_body = _json_string(item.get("content_text"))
     summary = _json_string(item.get("summary"))
     body, is_plain = (html_body, False) if html_body else (text_body or summary, True)
-    return _FeedEntry(
+    return FeedEntry(
         entry_id=_json_string(item.get("id")).strip(),
         link=_json_string(item.get("url")) or _json_string(item.get("external_url")),
         author=_json_feed_author(item) or feed_author,
@@ -237,7 +225,7 @@ def _from_rfc3339(value: Any) -> datetime | None:
 
 
 def _to_records(
-    entries: list[_FeedEntry], feed_url: str, warnings: list[str]
+    entries: list[FeedEntry], feed_url: str, warnings: list[str]
 ) -> tuple[list[ReviewRecord], int]:
     """Build records with feed-unique external ids; return them and the count of empty entries.
 
@@ -264,7 +252,7 @@ def _to_records(
     return records, skipped
 
 
-def _to_record(entry: _FeedEntry, feed_url: str) -> ReviewRecord | None:
+def _to_record(entry: FeedEntry, feed_url: str) -> ReviewRecord | None:
     """The entry as a record (its own id or ""), or None when it has nothing to show."""
     link = _absolute_web_url(unwrap_google_redirect(clip(entry.link)), feed_url)
     title = html_to_text(clip(entry.title))
