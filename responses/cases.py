@@ -291,6 +291,32 @@ def merge_case(case_id: int, seen_version: int, into: Case, actor) -> Case:
     return case
 
 
+def merge_fresh_cases(cases: list[Case], into: Case) -> None:
+    """merge_case for cases this poll has just opened (status New, nobody has seen them):
+    the same changes and events, in one UPDATE and one INSERT."""
+    if not cases:
+        return
+    now = timezone.now()
+    new = _status_label(Case.Status.NEW)
+    dismissed = _status_label(Case.Status.DISMISSED, Case.DismissReason.DUPLICATE)
+    Case.objects.filter(pk__in=[case.pk for case in cases], status=Case.Status.NEW).update(
+        status=Case.Status.DISMISSED,
+        dismiss_reason=Case.DismissReason.DUPLICATE,
+        resolved_at=now,
+        merged_into=into,
+        version=F("version") + 1,
+        updated_at=now,
+    )
+    events = []
+    for case in cases:
+        events += [
+            Event(case=case, at=now, kind=Event.Kind.STATUS, old_value=new, new_value=dismissed),
+            Event(case=case, at=now, kind=Event.Kind.MERGED, new_value=f"into case {into.pk}"),
+            Event(case=into, at=now, kind=Event.Kind.MERGED, new_value=f"case {case.pk} merged in"),
+        ]
+    Event.objects.bulk_create(events)
+
+
 # --- Notes -----------------------------------------------------------------------------------
 
 

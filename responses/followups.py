@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from monitors.models import BlockedAuthor, Label, Mention, Revision, Subject, stars
-from responses.cases import Change, StaleCase, change_case, merge_case
+from responses.cases import Change, StaleCase, change_case, merge_case, merge_fresh_cases
 from responses.models import (
     Case,
     Event,
@@ -221,23 +221,33 @@ def _other_live_cases(source_id: int, authors: list[str]) -> QuerySet[Case]:
 
 
 def fold_in_same_authors(opened: list[tuple[Mention, Case, bool]]) -> None:
-    """`reopen_for_same_author` for a poll's fresh cases, in order, with one query to find the
-    few whose author has another case on the same source (or two in this poll)."""
-    authors: dict[tuple[int, str], int] = {}
-    for mention, _, _ in opened:
-        if mention.author.strip():
-            key = (mention.source_id, mention.author.strip().casefold())
-            authors[key] = authors.get(key, 0) + 1
-    again = {key for key, count in authors.items() if count > 1}
+    """`reopen_for_same_author` for a poll's cases, in order, with one query to find the few
+    whose author has another case on the same source (or two in this poll). Several fresh
+    cases by one author (a blog's posts, say) fold into the first one's in one go."""
+    groups: dict[tuple[int, str], list[tuple[Mention, Case, bool]]] = {}
+    for item in opened:
+        if author := item[0].author.strip():
+            groups.setdefault((item[0].source_id, author.casefold()), []).append(item)
+    again = {key for key, group in groups.items() if len(group) > 1}
     fresh_ids = [case.pk for _, case, _ in opened]
-    for source_id in {source_id for source_id, _ in authors}:
-        names = [name for (source, name), count in authors.items() if source == source_id]
+    for source_id in {source_id for source_id, _ in groups}:
+        names = [
+            group[0][0].author.strip()
+            for (source, _), group in groups.items()
+            if source == source_id
+        ]
         found = _other_live_cases(source_id, names).exclude(pk__in=fresh_ids)
         for name in found.values_list("mention__author", flat=True):
             again.add((source_id, name.strip().casefold()))
-    for mention, case, just_opened in opened:
-        if (mention.source_id, mention.author.strip().casefold()) in again:
-            reopen_for_same_author(mention, case, just_opened)
+    for key in again & groups.keys():
+        group = groups[key]
+        if all(just_opened for _, _, just_opened in group):
+            first_mention, first_case, _ = group[0]
+            into = reopen_for_same_author(first_mention, first_case, True) or first_case
+            merge_fresh_cases([case for _, case, _ in group[1:]], into)
+        else:  # cases opened earlier by hand may be worked on: one at a time
+            for mention, case, just_opened in group:
+                reopen_for_same_author(mention, case, just_opened)
 
 
 # --- Blocking an author ----------------------------------------------------------------------

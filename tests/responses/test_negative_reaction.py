@@ -89,3 +89,25 @@ def count_queries_of_a_poll_with(negatives: int) -> int:
 def test_a_poll_opens_all_its_cases_in_as_many_queries_for_fifty_negatives_as_for_two():
     count_queries_of_a_poll_with(1)  # the settings rows are created on first use
     assert count_queries_of_a_poll_with(50) == count_queries_of_a_poll_with(2)
+
+
+def test_three_complaints_by_one_author_in_one_poll_fold_into_the_first_with_each_merge_shown(
+    httpserver,
+):
+    items = [Item(f"p{n}", f"Broken {n}", ANGRY, author="Dana") for n in range(3)]
+    poll_source_now(serve(httpserver, items).pk)
+    first, *folded = Case.objects.order_by("mention__external_id")
+    assert first.merged_into is None and first.status == Case.Status.NEW
+    for case in folded:
+        assert (case.merged_into, case.status, case.dismiss_reason) == (
+            first,
+            Case.Status.DISMISSED,
+            Case.DismissReason.DUPLICATE,
+        )
+        assert [(e.kind, e.old_value, e.new_value) for e in case.events.order_by("pk")] == [
+            ("opened", "", "new"),
+            ("status", "New", "Dismissed (Duplicate)"),
+            ("merged", "", f"into case {first.pk}"),
+        ]
+    merged_in = first.events.filter(kind="merged").values_list("new_value", flat=True)
+    assert sorted(merged_in) == sorted(f"case {case.pk} merged in" for case in folded)
