@@ -162,13 +162,11 @@ def _store(
     store_public_replies(source, [r for r in records if r.external_id not in tombstoned])
     if fresh:
         Mention.objects.bulk_create(fresh, ignore_conflicts=True)
-        inserted = list(
-            Mention.objects.filter(
-                source=source, external_id__in=[m.external_id for m in fresh], first_seen_poll=poll
-            )
-        )
-        counts.new = len(inserted)
-        counts.unchanged += len(fresh) - len(inserted)
+        # Another poll of the same source may have stored some of them first.
+        counts.new = Mention.objects.filter(
+            source=source, external_id__in=[m.external_id for m in fresh], first_seen_poll=poll
+        ).count()
+        counts.unchanged += len(fresh) - counts.new
     return counts
 
 
