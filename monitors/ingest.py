@@ -363,10 +363,12 @@ def announce_negatives(mentions: list[Mention], now: datetime | None = None) -> 
     at = now or timezone.now()
     table = connection.ops.quote_name(Mention._meta.db_table)
     with transaction.atomic(), connection.cursor() as cursor:
+        ids = [mention.pk for mention in mentions]
         cursor.execute(
             f"UPDATE {table} SET negative_announced_at = %s"
-            " WHERE id = ANY(%s) AND negative_announced_at IS NULL RETURNING id",
-            [at, [mention.pk for mention in mentions]],
+            f" WHERE id IN ({', '.join(['%s'] * len(ids))}) AND negative_announced_at IS NULL"
+            " RETURNING id",
+            [at, *ids],
         )
         claimed_ids = {row[0] for row in cursor.fetchall()}
         claimed = [mention for mention in mentions if mention.pk in claimed_ids]

@@ -69,3 +69,28 @@ def test_quoted_phrase_search_finds_the_phrase_on_the_default_database(tmp_path)
         "bad -refund": ["Checkout"],
         '"request was"': ["Refund"],
     }
+
+
+INGEST = """
+from decimal import Decimal
+from monitors.ingest import ingest
+from monitors.models import PollLog, Source
+from monitors.parsers.base import ReviewRecord
+from responses.models import Case
+source = Source.objects.create(name="Shop", url="https://shop.example/reviews")
+records = [
+    ReviewRecord(external_id=str(n), author="Dana" if n < 2 else f"Customer {n}",
+                 text="Awful, it broke the first day.", rating=Decimal(1))
+    for n in range(4)
+]
+counts = ingest(source, records, PollLog.objects.create(source=source))
+merged = Case.objects.filter(merged_into__isnull=False).count()
+print("RESULT", counts.new, Case.objects.count(), merged)
+"""
+
+
+def test_a_polls_negatives_open_their_cases_on_the_default_database(tmp_path):
+    assert manage(tmp_path, "migrate", "-v0").returncode == 0
+    result = manage(tmp_path, "shell", "-c", INGEST)
+    assert result.returncode == 0, result.stderr
+    assert "RESULT 4 4 1" in result.stdout  # Dana's second complaint folded into her first
