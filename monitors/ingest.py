@@ -25,10 +25,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from monitors.classify import Classification, OwnerRules, classify
-from monitors.local_model import active_model
+from monitors.local_model import rules_and_model
 from monitors.models import (
     BlockedAuthor,
-    ClassificationRules,
     Label,
     Mention,
     PollLog,
@@ -61,11 +60,11 @@ def content_hash(title: str, text: str, rating: Decimal | None) -> str:
 
 def owner_rules() -> OwnerRules:
     """The owner's words and this installation's model: read once per poll or chunk."""
-    rules = ClassificationRules.current()
+    rules, model = rules_and_model()
     return OwnerRules(
         always_flag=tuple(line.strip() for line in rules.always_flag.splitlines() if line.strip()),
         never_flag=tuple(line.strip() for line in rules.never_flag.splitlines() if line.strip()),
-        model=active_model(rules),
+        model=model,
     )
 
 
@@ -130,8 +129,12 @@ def _store(
     counts = IngestCounts()
     records = _unique_records(records)
     ids = [r.external_id for r in records]
-    existing = {
-        m.external_id: m for m in Mention.objects.filter(source=source, external_id__in=ids)
+    # (pk, content hash) of what is already stored: whole rows only for the edited ones.
+    known = {
+        external_id: (pk, stored_hash)
+        for external_id, pk, stored_hash in Mention.objects.filter(
+            source=source, external_id__in=ids
+        ).values_list("external_id", "pk", "content_hash")
     }
     tombstoned = set(
         Tombstone.objects.filter(source=source, external_id__in=ids).values_list(
@@ -142,21 +145,27 @@ def _store(
     cutoff = history_cutoff(source, now)
     fresh: list[Mention] = []
     seen_again: list[int] = []
+    edited: list[tuple[int, ReviewRecord, str]] = []
     for record in records:
         digest = content_hash(record.title, record.text, record.rating)
         if record.external_id in tombstoned:
             counts.tombstoned += 1
-        elif (known := existing.get(record.external_id)) is None:
+        elif (stored := known.get(record.external_id)) is None:
             mention = _new_mention(source, record, digest, poll, now, rules, blocked)
             mention.imported_history = is_history(record.published_at, cutoff)
             fresh.append(mention)
-        elif known.content_hash == digest:
-            seen_again.append(known.pk)
+        elif stored[1] == digest:
+            seen_again.append(stored[0])
             counts.unchanged += 1
-        elif revise(known, record, digest, now, rules):
-            counts.updated += 1
         else:
-            counts.unchanged += 1
+            edited.append((stored[0], record, digest))
+    if edited:
+        rows = Mention.objects.in_bulk([pk for pk, _, _ in edited])
+        for pk, record, digest in edited:
+            if revise(rows[pk], record, digest, now, rules):
+                counts.updated += 1
+            else:
+                counts.unchanged += 1
     if seen_again:
         Mention.objects.filter(pk__in=seen_again).update(last_seen_at=now)
     store_public_replies(source, [r for r in records if r.external_id not in tombstoned])

@@ -12,7 +12,7 @@ from __future__ import annotations
 from functools import lru_cache
 from operator import itemgetter
 
-from django.db.models import Q
+from django.db.models import Q, Subquery
 from django.utils import timezone
 
 from monitors.classify import TEXT_NEGATIVE_AT
@@ -106,6 +106,22 @@ def active_model(rules: ClassificationRules | None = None) -> TextModel | Adjust
     per adjustment row."""
     row = in_use(rules)
     return shipped_model() if row is None else _adjusted(row.pk)
+
+
+def rules_and_model() -> tuple[ClassificationRules, TextModel | AdjustedModel]:
+    """The owner's rules row and the model to classify with, in one query."""
+    newest_kept = LocalAdjustment.objects.filter(kept=True).order_by("-ran_at", "-id")
+    rules = (
+        ClassificationRules.objects.annotate(kept_id=Subquery(newest_kept.values("pk")[:1]))
+        .filter(pk=1)
+        .first()
+    )
+    if rules is None:  # the first poll of a new installation
+        rules = ClassificationRules.current()
+        return rules, active_model(rules)
+    if rules.use_local_adjustment and rules.kept_id is not None:
+        return rules, _adjusted(rules.kept_id)
+    return rules, shipped_model()
 
 
 @lru_cache(maxsize=4)
