@@ -43,7 +43,7 @@ NEGATORS = frozenset({"not", "no", "never", "nothing", "nobody", "none", "nor", 
 NEGATION_REACH = 3  # words after a negator that it turns around
 NEGATION_BREAKS = frozenset({"!", "?", "but"})
 # The language check reads this much of a long text: enough to tell, and the cost stays flat.
-LANGUAGE_SAMPLE_CHARS = 4000
+LANGUAGE_SAMPLE_CHARS = 1500
 
 
 def normalise_apostrophes(text: str) -> str:
