@@ -24,11 +24,28 @@ TOO_MANY = (
 
 
 class EmailLoginForm(AuthenticationForm):
-    """Accounts are keyed by email; accept it in any letter case."""
+    """Accounts are keyed by email; accept it in any letter case. Django's messages say
+    "username", a word this app never shows: every message here says "email"."""
 
     username = forms.EmailField(
-        label="Email", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+        label="Email",
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+        error_messages={
+            "required": "Enter your email address.",
+            "invalid": "Enter your email address, such as name@example.com.",
+        },
     )
+    password = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Enter your password."},
+    )
+    error_messages = {
+        "invalid_login": "Please enter a correct email and password. The password is "
+        "case-sensitive.",
+        "inactive": "This account is switched off. Ask an owner of ReviewWatch to switch it on.",
+    }
 
     def clean_username(self) -> str:
         return self.cleaned_data["username"].strip().lower()

@@ -27,3 +27,6 @@ urlpatterns = [
     path("", include("responses.urls_replies")),
     path("", include("responses.urls_digests")),
 ]
+
+handler404 = "reviewwatch.views_errors.page_not_found"
+handler403 = "reviewwatch.views_errors.permission_denied"
