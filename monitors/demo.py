@@ -21,16 +21,19 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.db.models import Min
 
 from monitors.models import Source, Subject
 
 DATA_FILE = Path(__file__).resolve().parent / "demo_data" / "mentions.json"
-# Demo sources are polled every 5 minutes (the minimum), with 10% jitter: the edit must come
-# after the first poll that sees the new review, or that review would never be seen at 1★.
+# When the documents change, at RW_DEMO_SPEED 1. The demo sources are polled just after each
+# change (monitors.tasks.play_demo), so the 1★ review is seen before it is edited to 5★.
 NEW_REVIEW_AFTER = timedelta(minutes=2)
 EDIT_AFTER = timedelta(minutes=7)
 MOMENTS = {"start": timedelta(0), "new_review": NEW_REVIEW_AFTER, "edit": EDIT_AFTER}
+# How long after a change the demo sources are polled: the documents have settled.
+POLL_AFTER_CHANGE = timedelta(seconds=15)
 ALERTS_FEED_ID = "tag:google.com,2005:reader/user/demo/state/com.google/alerts/1"
 ALERTS_FEED_URL = "https://www.google.com/alerts/feeds/demo/1"
 
@@ -104,6 +107,7 @@ DEMO_SOURCE_NAMES = tuple(document.source_name for document in DEMO_DOCUMENTS)
 
 
 def demo_sources():
+    """The four document sources (not the demo Play app's: see monitors.demo_play)."""
     return Source.objects.filter(name__in=DEMO_SOURCE_NAMES)
 
 
@@ -131,8 +135,17 @@ class Item:
 
 
 def _moment(name: str | None) -> timedelta:
-    """A named moment of the demo data ("new_review", "edit") as time since the start."""
-    return MOMENTS[name or "start"]
+    """A named moment of the demo data ("new_review", "edit") as time since the start, on the
+    demo's clock (RW_DEMO_SPEED times faster than real time)."""
+    return MOMENTS[name or "start"] / settings.RW_DEMO_SPEED
+
+
+def next_poll_after(started_at: datetime, now: datetime) -> datetime | None:
+    """When to poll the demo sources next so each change is seen: just after the next change,
+    or None once the last one is behind (from then on they are ordinary sources)."""
+    settle = POLL_AFTER_CHANGE / settings.RW_DEMO_SPEED
+    later = [started_at + _moment(name) + settle for name in MOMENTS if name != "start"]
+    return min((moment for moment in later if moment > now), default=None)
 
 
 def visible_items(key: str, started_at: datetime, now: datetime) -> list[Item]:

@@ -84,8 +84,7 @@ def load(base: str, now: datetime, poll_minutes: int) -> bool:
             secrets_hint=f"{CLIENT_EMAIL}, key …{info['private_key_id'][-6:]} (demo)",
         )
     api = f"{base}/demo/play"
-    if connection.base_url != api:
-        Connection.objects.filter(pk=connection.pk).update(base_url=api)
+    Connection.objects.filter(pk=connection.pk).update(base_url=api, is_demo=True)
     source, made = Source.objects.get_or_create(
         name=source_name(),
         defaults={
@@ -96,10 +95,11 @@ def load(base: str, now: datetime, poll_minutes: int) -> bool:
             "poll_interval_minutes": poll_minutes,
             "created_at": now,
             "next_poll_at": now,
+            "is_demo": True,
         },
     )
     if not made and source.url != api + "/":  # the app moved: poll the new address now
-        Source.objects.filter(pk=source.pk).update(url=api + "/", next_poll_at=now)
+        Source.objects.filter(pk=source.pk).update(url=api + "/", next_poll_at=now, is_demo=True)
     return created
 
 

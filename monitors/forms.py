@@ -6,7 +6,6 @@ import re
 from decimal import Decimal
 
 from django import forms
-from django.conf import settings
 
 from monitors.models import (
     DEFAULT_HISTORY_DAYS,
@@ -19,6 +18,7 @@ from monitors.models import (
 )
 from monitors.netguard import UnsafeURL, validate_source_url
 from monitors.parsers.app_store import app_store_feed_url
+from monitors.polling import address_policy
 
 MAX_PHRASE_CHARS = 100
 MAX_POLL_MINUTES = 7 * 24 * 60
@@ -137,9 +137,12 @@ class SourceForm(forms.ModelForm):
                 field = "country" if str(error).startswith("country") else "url"
                 self.add_error(field, _sentence(str(error)))
                 return
+        demo_address = self.instance.is_demo and address == self.instance.url
+        if self.instance.is_demo and not demo_address:
+            self.instance.is_demo = False  # a new address: an ordinary source from now on
         try:
             data["url"] = validate_source_url(
-                address, allow_private=settings.RW_ALLOW_PRIVATE_SOURCES
+                address, allow_private=address_policy(self.instance if demo_address else None)
             )
         except UnsafeURL as error:
             self.add_error("url", str(error))

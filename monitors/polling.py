@@ -23,6 +23,7 @@ from monitors.credentials import CredentialsUnreadable
 from monitors.fetch import USER_AGENT, FetchError, FetchResult, fetch
 from monitors.ingest import IngestCounts, ingest
 from monitors.models import Connection, PollLog, RatingSnapshot, Source
+from monitors.netguard import AddressPolicy, IPAddress
 from monitors.parsers import parser_for
 from monitors.parsers.base import AggregateRatingRecord, ParseError, ParseResult, ReviewRecord
 from monitors.platforms import client_for
@@ -65,8 +66,17 @@ class Outcome:
     free_at: datetime | None = None  # host_busy: when the host may be asked again
 
 
-def allow_private() -> bool:
-    return settings.RW_ALLOW_PRIVATE_SOURCES
+def is_this_machine(ip: IPAddress) -> bool:
+    return ip.is_loopback
+
+
+def address_policy(source: Source | None = None) -> AddressPolicy:
+    """Which addresses a fetch for this source may reach: public ones; any with
+    RW_ALLOW_PRIVATE_SOURCES (tests); this machine's own for the demo's sources, which read the
+    documents this app serves (so `manage.py poll` works for them from any shell)."""
+    if settings.RW_ALLOW_PRIVATE_SOURCES:
+        return True
+    return is_this_machine if source is not None and source.is_demo else False
 
 
 def fetch_url(url: str, source: Source | None = None) -> FetchResult:
@@ -74,24 +84,27 @@ def fetch_url(url: str, source: Source | None = None) -> FetchResult:
         url,
         etag=source.etag if source else "",
         last_modified=source.last_modified if source else "",
-        allow_private=allow_private(),
+        allow_private=address_policy(source),
     )
 
 
-def _robots_text(robots_url: str) -> str | None:
+def _robots_text(robots_url: str, policy: AddressPolicy) -> str | None:
     try:
-        return fetch_url(robots_url).body.decode("utf-8", "replace")
+        return fetch(robots_url, allow_private=policy).body.decode("utf-8", "replace")
     except FetchError as error:
         if error.status is not None and 400 <= error.status < 500:
             return None  # no robots.txt: everything is allowed (RFC 9309)
         raise
 
 
-ROBOTS = RobotsCache(_robots_text)
+ROBOTS = RobotsCache(lambda robots_url: _robots_text(robots_url, address_policy()))
 
 
-def check_robots(url: str) -> None:
-    if not ROBOTS.allowed(url, USER_AGENT):
+def check_robots(url: str, source: Source | None = None) -> None:
+    """Whether the site's robots.txt lets us read `url` (cached per site), fetched with the
+    reach of the source it is for."""
+    policy = address_policy(source)
+    if not ROBOTS.allowed(url, USER_AGENT, lambda robots_url: _robots_text(robots_url, policy)):
         raise RobotsDisallowed("robots.txt of this site asks robots not to read this page.")
 
 
@@ -138,7 +151,8 @@ def poll_source_now(source_id: int, *, retry_in: float | None = None) -> Outcome
     try:
         outcome = _poll_logged(source, now, retry_in)
     finally:
-        scheduling.release_host(source.host, timezone.now())
+        gap = timedelta(0) if source.is_demo else None  # the demo asks this app, not a site
+        scheduling.release_host(source.host, timezone.now(), gap)
     if outcome.status == "paused":
         source_paused.send(sender=Source, source=source, reason=source.paused_reason)
     return outcome
@@ -171,7 +185,7 @@ def _poll(source: Source, log: PollLog, now: datetime, retry_in: float | None) -
         return _poll_platform(source, log, now, retry_in)
     try:
         if source.kind == Source.Kind.REVIEW_PAGE:
-            check_robots(source.url)
+            check_robots(source.url, source)
         result = fetch_url(source.url, source)
     except RobotsDisallowed as error:
         return _pause(source, log, str(error))

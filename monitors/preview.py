@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from monitors.ingest import classify_mention, owner_rules
 from monitors.netguard import validate_source_url
 from monitors.parsers.base import ParseResult, ReviewRecord
-from monitors.polling import allow_private, check_robots, fetch_url, parse_body
+from monitors.polling import address_policy, check_robots, fetch_url, parse_body
 from monitors.storable import storable
 
 
@@ -43,7 +43,7 @@ class Preview:
 
 def preview(url: str, kind: str) -> Preview:
     """Raises UnsafeURL, RobotsDisallowed, FetchError or ParseError with a message for a person."""
-    url = validate_source_url(url, allow_private=allow_private())
+    url = validate_source_url(url, allow_private=address_policy())
     if kind == "review_page":
         check_robots(url)
     parsed = parse_body(kind, fetch_url(url))

@@ -53,16 +53,19 @@ class RobotsCache:
     clock: Callable[[], float] = time.monotonic
     _entries: dict[str, tuple[float, RobotsRules]] = field(default_factory=dict, repr=False)
 
-    def allowed(self, url: str, user_agent: str) -> bool:
-        return self._rules_for(url).allows(url, user_agent)
+    def allowed(
+        self, url: str, user_agent: str, fetch_text: Callable[[str], str | None] | None = None
+    ) -> bool:
+        """`fetch_text`, if given, fetches the file this time instead of the cache's own."""
+        return self._rules_for(url, fetch_text or self.fetch_text).allows(url, user_agent)
 
-    def _rules_for(self, url: str) -> RobotsRules:
+    def _rules_for(self, url: str, fetch_text: Callable[[str], str | None]) -> RobotsRules:
         robots_url = robots_txt_url(url)
         now = self.clock()
         cached = self._entries.get(robots_url)
         if cached is not None and now - cached[0] < self.ttl_seconds:
             return cached[1]
-        rules = RobotsRules(self.fetch_text(robots_url))
+        rules = RobotsRules(fetch_text(robots_url))
         self._entries = {
             key: entry for key, entry in self._entries.items() if now - entry[0] < self.ttl_seconds
         }

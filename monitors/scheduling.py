@@ -92,10 +92,12 @@ def host_free_at(host: str, now: datetime) -> datetime:
     return max(state.next_allowed_at, busy)
 
 
-def release_host(host: str, now: datetime) -> None:
-    """Free the lease; the next request to this host waits at least the minimum gap."""
+def release_host(host: str, now: datetime, gap: timedelta | None = None) -> None:
+    """Free the lease; the next request to this host waits at least the minimum gap (`gap`, if
+    given: none for the demo's own documents, served by this app)."""
+    gap = host_gap() if gap is None else gap
     HostState.objects.filter(host=host).update(
-        busy_until=None, next_allowed_at=Greatest("next_allowed_at", now + host_gap())
+        busy_until=None, next_allowed_at=Greatest("next_allowed_at", now + gap)
     )
 
 

@@ -12,12 +12,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from monitors import connections, local_model, scheduling
-from monitors.models import PollLog
+from monitors.demo import demo_started_at, next_poll_after
+from monitors.models import PollLog, Source
 from monitors.polling import poll_source_now
 from monitors.reclassify import reclassify_chunk
 
 log = logging.getLogger(__name__)
 MAX_TRIES = 5
+# The demo's first poll may come before this app's web server answers: try again this soon.
+DEMO_RETRY_SECONDS = 3
+DEMO_MAX_RETRIES = 40
 
 
 @shared_task(name="monitors.tasks.dispatch_due_sources", ignore_result=True)
@@ -85,3 +89,27 @@ def test_connection(connection_id: int, target: str) -> None:
 def finish_sign_in(connection_id: int, code: str, redirect_uri: str) -> None:
     """The end of a platform sign-in: the code is traded for tokens here, not in the web."""
     connections.finish_sign_in(connection_id, code, redirect_uri)
+
+
+@shared_task(
+    bind=True, name="monitors.tasks.play_demo", ignore_result=True, max_retries=DEMO_MAX_RETRIES
+)
+def play_demo(self) -> list[str]:
+    """Poll every demo source now, then again just after the demo's next change, so a new user
+    sees its story unfold (the 1★ review, then its edit to 5★) without waiting for the regular
+    schedule. `load_demo` queues it; while this app's web server is still starting, it tries
+    again within seconds."""
+    started = demo_started_at()
+    if started is None:
+        return []
+    demo = Source.objects.filter(is_demo=True, enabled=True).order_by("pk")
+    outcomes = [
+        poll_source_now(pk, retry_in=DEMO_RETRY_SECONDS).status
+        for pk in demo.values_list("pk", flat=True)
+    ]
+    if "retry" in outcomes and self.request.retries < self.max_retries:
+        raise self.retry(countdown=DEMO_RETRY_SECONDS)
+    upcoming = next_poll_after(started, timezone.now())
+    if upcoming is not None:
+        play_demo.apply_async(eta=upcoming)
+    return outcomes

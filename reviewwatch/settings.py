@@ -298,6 +298,9 @@ RW_ALLOW_PLATFORM_BASE_URL = envbool("RW_ALLOW_PLATFORM_BASE_URL", False)
 RW_CREDENTIALS_KEY = envstr("RW_CREDENTIALS_KEY")
 # How long each poll attempt's log row is kept.
 RW_POLL_LOG_DAYS = envint("RW_POLL_LOG_DAYS", 90, minimum=1)
+# The live demo's clock runs this many times faster (tests; 1 in use): its new review after
+# 2 minutes and the edit after 7 (monitors/demo.py) come sooner.
+RW_DEMO_SPEED = envint("RW_DEMO_SPEED", 1, minimum=1)
 # Politeness: the minimum time between two requests to the same host, across all workers.
 RW_HOST_MIN_GAP_SECONDS = envint("RW_HOST_MIN_GAP_SECONDS", 10, minimum=0)
 

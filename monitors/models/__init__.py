@@ -90,8 +90,11 @@ class Connection(models.Model):
     secrets = models.TextField(blank=True, editable=False)  # credentials.encrypt(dict)
     # What the owner may see of the secrets again: "key ending …4f2a", an account's email.
     secrets_hint = models.CharField(max_length=300, blank=True, editable=False)
-    # Honoured only with RW_ALLOW_PLATFORM_BASE_URL (contract servers, the demo).
+    # Honoured only with RW_ALLOW_PLATFORM_BASE_URL (contract servers), or on this machine for
+    # the demo's connection (is_demo).
     base_url = models.URLField(max_length=500, blank=True)
+    # Made by `load_demo`: its API is this app's own /demo/play/ (see monitors/demo_play.py).
+    is_demo = models.BooleanField(default=False, editable=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.UNTESTED)
     status_message = models.CharField(max_length=1000, blank=True)
     checked_at = models.DateTimeField(null=True, blank=True)
@@ -123,6 +126,9 @@ class Source(models.Model):
     host = models.CharField(max_length=300, editable=False, db_index=True)  # host_key(url)
     subject = models.CharField(max_length=20, choices=Subject.choices, default=Subject.OURS)
     competitor_name = models.CharField(max_length=120, blank=True)
+    # Made by `load_demo`: reads this app's own /demo/ documents, on this machine (loopback)
+    # whatever RW_ALLOW_PRIVATE_SOURCES says; changing the address makes it an ordinary source.
+    is_demo = models.BooleanField(default=False, editable=False)
     enabled = models.BooleanField(default=True)
     paused_reason = models.CharField(max_length=500, blank=True)
     poll_interval_minutes = models.PositiveIntegerField(

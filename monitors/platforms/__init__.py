@@ -6,7 +6,9 @@ platform is adding its module name here and its value to monitors.models.Platfor
 
 from __future__ import annotations
 
+import ipaddress
 from importlib import import_module
+from urllib.parse import urlsplit
 
 from django.conf import settings
 
@@ -32,10 +34,24 @@ def spec_for(platform: str) -> PlatformSpec:
 
 
 def base_url(connection: Connection) -> str:
-    """The provider's fixed API address; another only where RW_ALLOW_PLATFORM_BASE_URL allows."""
+    """The provider's fixed API address; another only where RW_ALLOW_PLATFORM_BASE_URL allows,
+    or this machine's own for the demo's connection (the demo Play API under /demo/play/)."""
     if connection.base_url and settings.RW_ALLOW_PLATFORM_BASE_URL:
         return connection.base_url.rstrip("/")
+    if connection.base_url and connection.is_demo and is_this_machine_url(connection.base_url):
+        return connection.base_url.rstrip("/")
     return spec_for(connection.platform).default_base_url
+
+
+def is_this_machine_url(url: str) -> bool:
+    """An http(s) URL whose host is a loopback address or localhost."""
+    host = (urlsplit(url).hostname or "").lower()
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def access_for(connection: Connection) -> Access:

@@ -68,12 +68,30 @@ def test_remove_deletes_the_demo_sources_only(settings):
 
 
 @pytest.mark.django_db
-def test_load_demo_says_private_sources_must_be_allowed_when_they_are_not(settings):
+def test_load_demo_on_this_machine_needs_no_private_addresses_but_elsewhere_says_why(settings):
     settings.RW_ALLOW_PRIVATE_SOURCES = False
-    _, warning = load_demo("--base-url", BASE_URL)
-    assert "RW_ALLOW_PRIVATE_SOURCES=1" in warning
-    settings.RW_ALLOW_PRIVATE_SOURCES = True
     assert load_demo("--base-url", BASE_URL)[1] == ""
+    assert all(Source.objects.values_list("is_demo", flat=True))
+    _, warning = load_demo("--base-url", "http://10.1.2.3:8000")
+    assert "not this machine" in warning and "RW_ALLOW_PRIVATE_SOURCES=1" in warning
+
+
+@pytest.mark.django_db
+def test_a_demo_source_given_another_address_becomes_an_ordinary_source(owner_client):
+    load_demo("--base-url", BASE_URL)
+    source = Source.objects.get(name=DEMO_DOCUMENTS[0].source_name)
+    form = {
+        "name": source.name,
+        "kind": source.kind,
+        "url": "https://www.example.com/feed.xml",
+        "subject": source.subject,
+        "poll_interval_minutes": 15,
+        "history_days": 30,
+    }
+    response = owner_client.post(reverse("source_edit", args=[source.pk]), form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    source.refresh_from_db()
+    assert source.url == "https://www.example.com/feed.xml" and not source.is_demo
 
 
 @pytest.mark.django_db

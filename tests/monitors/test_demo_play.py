@@ -16,7 +16,7 @@ from django.urls import reverse
 from monitors import demo_play
 from monitors.demo import NEW_REVIEW_AFTER
 from monitors.models import Connection, Mention, Source
-from monitors.platforms import client_for
+from monitors.platforms import base_url, client_for
 from monitors.platforms.base import PlatformError
 from monitors.polling import poll_source_now
 from responses import posting
@@ -60,14 +60,16 @@ def test_load_demo_connects_the_demo_play_app_once_and_remove_takes_it_away():
 
 
 @pytest.mark.django_db
-def test_without_platform_base_urls_the_demo_says_why_it_has_no_play_app(settings):
+def test_without_platform_base_urls_the_demo_play_app_still_reads_this_machines_api(settings):
     settings.RW_ALLOW_PLATFORM_BASE_URL = False
-    errors = StringIO()
     call_command(
-        "load_demo", "--base-url", "http://127.0.0.1:8000", stdout=StringIO(), stderr=errors
+        "load_demo", "--base-url", "http://127.0.0.1:8000", stdout=StringIO(), stderr=StringIO()
     )
-    assert "RW_ALLOW_PLATFORM_BASE_URL is off" in errors.getvalue()
-    assert not Connection.objects.exists()
+    connection = Connection.objects.get()
+    assert connection.is_demo
+    assert base_url(connection) == "http://127.0.0.1:8000/demo/play"
+    Connection.objects.update(base_url="https://attacker.example/api")
+    assert base_url(Connection.objects.get()) == "https://androidpublisher.googleapis.com"
 
 
 @pytest.mark.django_db

@@ -18,15 +18,18 @@ from monitors import demo_play
 from monitors.demo import DEMO_DOCUMENTS, EDIT_AFTER, NEW_REVIEW_AFTER, demo_sources
 from monitors.models import MIN_POLL_MINUTES, Source
 from monitors.netguard import is_public_address
+from monitors.platforms import is_this_machine_url
+from monitors.tasks import play_demo
+from reviewwatch.queue import enqueue
 
-PRIVATE_WARNING = (
-    "RW_ALLOW_PRIVATE_SOURCES is off in this process: the demo sources point at {host}, a "
-    "private address, and the worker will refuse to poll them unless it runs with "
-    "RW_ALLOW_PRIVATE_SOURCES=1 (e.g. `RW_ALLOW_PRIVATE_SOURCES=1 make run`)."
+QUEUE_DOWN = (
+    "The background queue (REDIS_URL) did not answer, so the demo sources wait for the "
+    "worker's next round (within a minute of it starting)."
 )
-NO_PLAY_DEMO = (
-    "RW_ALLOW_PLATFORM_BASE_URL is off: the demo Google Play app (whose API this app serves) "
-    "was not added. `make demo` turns it on."
+PRIVATE_WARNING = (
+    "The demo sources point at {host}, which is not this machine (loopback): the worker will "
+    "refuse to poll them unless it runs with RW_ALLOW_PRIVATE_SOURCES=1. Use --base-url "
+    "http://127.0.0.1:PORT."
 )
 
 
@@ -70,20 +73,21 @@ class Command(BaseCommand):
             f"Demo loaded: {created} sources added, {len(DEMO_DOCUMENTS) - created} already there."
         )
         self.stdout.write(
-            f"They are polled now and every {MIN_POLL_MINUTES} minutes. A 1-star review appears "
+            "They are polled as soon as the worker runs, again just after the demo's reviews "
+            f"change, and every {MIN_POLL_MINUTES} minutes. A 1-star review appears "
             f"{_minutes(NEW_REVIEW_AFTER)} minutes after the first load and is edited to 5 stars "
             f"after {_minutes(EDIT_AFTER)}. Remove them with `manage.py load_demo --remove`."
         )
-        if settings.RW_ALLOW_PLATFORM_BASE_URL:
-            demo_play.load(base, timezone.now(), MIN_POLL_MINUTES)
-            self.stdout.write(
-                f"The demo Google Play app ({demo_play.PACKAGE}) is read through its API: answer "
-                "its 1-star review and press “Post to Google Play” on the case."
-            )
-        else:
-            self.stderr.write(self.style.WARNING(NO_PLAY_DEMO))
-        if not settings.RW_ALLOW_PRIVATE_SOURCES and is_private_host(parts.hostname):
+        demo_play.load(base, timezone.now(), MIN_POLL_MINUTES)
+        self.stdout.write(
+            f"The demo Google Play app ({demo_play.PACKAGE}) is read through its API: answer "
+            "its 1-star review and press “Post to Google Play” on the case."
+        )
+        reachable = settings.RW_ALLOW_PRIVATE_SOURCES or is_this_machine_url(base)
+        if not reachable and is_private_host(parts.hostname):
             self.stderr.write(self.style.WARNING(PRIVATE_WARNING.format(host=parts.hostname)))
+        if not enqueue(play_demo):
+            self.stderr.write(self.style.WARNING(QUEUE_DOWN))
 
     def _load(self, base: str) -> int:
         now = timezone.now()
@@ -100,11 +104,13 @@ class Command(BaseCommand):
                     "poll_interval_minutes": MIN_POLL_MINUTES,
                     "created_at": now,
                     "next_poll_at": now,
+                    "is_demo": True,
                 },
             )
             created_count += created
-            if not created and source.url != url:  # the app moved: poll the new address now
-                source.url, source.next_poll_at = url, now
+            if not created and (source.url != url or not source.is_demo):
+                # the app moved: poll the new address now
+                source.url, source.next_poll_at, source.is_demo = url, now, True
                 source.etag = source.last_modified = source.content_hash = ""
                 source.save()
         return created_count
