@@ -25,6 +25,7 @@ from responses.models import OPEN_STATUSES, Case
 from reviewwatch.request_values import whole_number
 
 MENTIONS_PAGE = 50
+NOTHING_SELECTED = "Select at least one case."
 
 
 def _inbox_context(request: HttpRequest, query: QueryDict, notice: str = "") -> dict:
@@ -99,10 +100,12 @@ def resolve_assignee(value: str, user):
 def bulk(request: HttpRequest) -> HttpResponse:
     """Assign, resolve or dismiss the selected cases; a case changed meanwhile is left alone."""
     filters = QueryDict(request.POST.get("filters", ""))
+    if not any(request.POST.getlist("cases")):
+        return _bulk_answer(request, filters, NOTHING_SELECTED)
     form = BulkForm(request.POST)
     if not form.is_valid():
         notice = " ".join(e for errors in form.errors.values() for e in errors)
-        return _bulk_answer(request, filters, notice or "Select at least one case.")
+        return _bulk_answer(request, filters, notice or NOTHING_SELECTED)
     data = form.cleaned_data
     if data["action"] == "assign":
         change = Change(assignee=resolve_assignee(data["assignee"], request.user))
