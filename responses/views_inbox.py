@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from monitors.models import Mention
+from monitors.models import Mention, Source
 from responses.cases import (
     UNASSIGN,
     Change,
@@ -51,7 +51,13 @@ def _inbox_context(request: HttpRequest, query: QueryDict, notice: str = "") -> 
         "is_first_page": not query.get("after"),
         "dismiss_reasons": Case.DismissReason.choices,
         "notice": notice,
+        # An empty inbox right after sources were added: say they are still being read.
+        "never_polled": 0 if page.cases else sources_never_polled(),
     }
+
+
+def sources_never_polled() -> int:
+    return Source.objects.filter(enabled=True, last_polled_at__isnull=True).count()
 
 
 def first_line(mention: Mention, limit: int = 140) -> str:

@@ -13,6 +13,7 @@ from responses.models.cases import Case
 from reviewwatch.models import SingletonModel
 
 RELAPSE_MAX_RATING = 2
+RECOVERED_MIN_RATING = 4  # a review raised to this after our reply is a recovery
 
 __all__ = [
     "LONGEST_PLATFORM_LIMIT",
@@ -245,3 +246,13 @@ class ReviewUpdate(models.Model):
         """A recovered review (above 2★) that dropped back to 2★ or less."""
         old, new = self.old_rating, self.new_rating
         return old is not None and new is not None and old > RELAPSE_MAX_RATING >= new
+
+    @property
+    def is_recovery(self) -> bool:
+        """A complaint (2★ or less) the customer turned into praise (4★ or more) after our reply."""
+        old, new = self.old_rating, self.new_rating
+        return (
+            old is not None
+            and new is not None
+            and old <= RELAPSE_MAX_RATING < RECOVERED_MIN_RATING <= new
+        )
