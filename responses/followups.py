@@ -21,6 +21,7 @@ from responses.models import (
     ReplyDraft,
     ReviewUpdate,
 )
+from responses.replies import describe_remedy, shorten
 from reviewwatch.roles import is_owner
 
 
@@ -57,15 +58,37 @@ class RemedyForm(forms.ModelForm):
 def offer_remedy(case: Case, user, form: RemedyForm) -> Remedy:
     remedy = form.save(commit=False)
     remedy.case, remedy.offered_by = case, user
-    remedy.save()
+    with transaction.atomic():
+        remedy.save()
+        _record(
+            case.pk, user, Event.Kind.REMEDY_OFFERED, describe_remedy(remedy), remedy.offered_at
+        )
     return remedy
 
 
 def deliver_remedy(remedy: Remedy, user) -> Remedy:
-    if remedy.delivered_at is None:
-        remedy.delivered_at, remedy.delivered_by = timezone.now(), user
-        remedy.save(update_fields=["delivered_at", "delivered_by"])
+    """Mark it delivered, once: a second click (or a colleague's) records nothing more."""
+    now = timezone.now()
+    with transaction.atomic():
+        undelivered = Remedy.objects.filter(pk=remedy.pk, delivered_at__isnull=True)
+        if undelivered.update(delivered_at=now, delivered_by=user):
+            remedy.delivered_at, remedy.delivered_by = now, user
+            _record(remedy.case_id, user, Event.Kind.REMEDY_DELIVERED, describe_remedy(remedy), now)
     return remedy
+
+
+def _record(case_id: int, user, kind: str, what: str, at: datetime, detail: str = "") -> None:
+    """A follow-through step on the case's timeline; `what` and `detail` fill its sentence
+    (responses/partials/timeline_event.html)."""
+    limit = Event._meta.get_field("new_value").max_length
+    Event.objects.create(
+        case_id=case_id,
+        actor=user,
+        at=at,
+        kind=kind,
+        old_value=shorten(detail, limit),
+        new_value=shorten(what, limit),
+    )
 
 
 # --- Follow-ups ------------------------------------------------------------------------------
@@ -77,14 +100,23 @@ class FollowUpForm(forms.Form):
 
 
 def schedule_followup(case: Case, user, days: int, note: str = "") -> FollowUp:
-    due = timezone.now() + timedelta(days=days)
-    return FollowUp.objects.create(case=case, due_at=due, note=note.strip(), created_by=user)
+    now = timezone.now()
+    with transaction.atomic():
+        followup = FollowUp.objects.create(
+            case=case, due_at=now + timedelta(days=days), note=note.strip(), created_by=user
+        )
+        _record(case.pk, user, Event.Kind.FOLLOWUP_SCHEDULED, followup.note, now, str(days))
+    return followup
 
 
 def complete_followup(followup: FollowUp, user) -> FollowUp:
-    if followup.done_at is None:
-        followup.done_at, followup.done_by = timezone.now(), user
-        followup.save(update_fields=["done_at", "done_by"])
+    """Mark it done, once: a second click (or a colleague's) records nothing more."""
+    now = timezone.now()
+    with transaction.atomic():
+        open_one = FollowUp.objects.filter(pk=followup.pk, done_at__isnull=True)
+        if open_one.update(done_at=now, done_by=user):
+            followup.done_at, followup.done_by = now, user
+            _record(followup.case_id, user, Event.Kind.FOLLOWUP_DONE, followup.note, now)
     return followup
 
 
@@ -262,10 +294,12 @@ def block_author(case: Case, user, note: str = "") -> BlockedAuthor:
     if not author:
         raise ValueError("This review has no author name to block.")
     with transaction.atomic():
-        blocked, _ = BlockedAuthor.objects.get_or_create(
+        blocked, created = BlockedAuthor.objects.get_or_create(
             name=author.casefold(), defaults={"note": note or f"Blocked from case {case.pk}"}
         )
         Mention.objects.filter(author__iexact=author).update(author_blocked=True)
+        if created:
+            _record(case.pk, user, Event.Kind.AUTHOR_BLOCKED, author, timezone.now())
     return blocked
 
 

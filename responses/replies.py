@@ -20,10 +20,12 @@ from django.db.models import Max
 from django.utils import timezone
 
 from monitors.models import Label
+from responses.approvals import email_after_commit
 from responses.cases import Change, change_case
 from responses.models import (
     LONGEST_PLATFORM_LIMIT,
     Case,
+    Event,
     Remedy,
     ReplyDecision,
     ReplyDraft,
@@ -257,14 +259,33 @@ def submit(draft: ReplyDraft, user) -> ReplyDraft:
         )
     with transaction.atomic():
         if needs_approval(user):
-            ReplyDecision.objects.create(
+            decision = ReplyDecision.objects.create(
                 draft=draft, version=version, kind=ReplyDecision.Kind.SUBMITTED, actor=user
             )
             draft.state = ReplyDraft.State.PENDING
             draft.save(update_fields=["state"])
+            _record_event(decision, Event.Kind.REPLY_SUBMITTED)
+            email_after_commit(decision)
         else:
             _approve(draft, version, user)
     return draft
+
+
+def _record_event(decision: ReplyDecision, kind: str, comment: str = "") -> None:
+    """The decision on the case's timeline: "approved the reply (version 2)"."""
+    Event.objects.create(
+        case_id=decision.draft.case_id,
+        actor=decision.actor,
+        at=decision.at,
+        kind=kind,
+        old_value=f"version {decision.version.number}",
+        new_value=shorten(comment, Event._meta.get_field("new_value").max_length),
+    )
+
+
+def shorten(text: str, limit: int) -> str:
+    """The text, cut to `limit` characters with an ellipsis when it is longer."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 class ReplyChanged(ReplyError):
@@ -301,17 +322,19 @@ def approve(draft: ReplyDraft, user, seen: int) -> ReplyDraft:
     the newest (ReplyChanged)."""
     with transaction.atomic():
         version = _lock_for_decision(draft, user, seen, "approve")
-        _approve(draft, version, user)
+        email_after_commit(_approve(draft, version, user))
     return draft
 
 
-def _approve(draft: ReplyDraft, version: ReplyVersion, user) -> None:
-    ReplyDecision.objects.create(
+def _approve(draft: ReplyDraft, version: ReplyVersion, user) -> ReplyDecision:
+    decision = ReplyDecision.objects.create(
         draft=draft, version=version, kind=ReplyDecision.Kind.APPROVED, actor=user
     )
     draft.state = ReplyDraft.State.APPROVED
     draft.approved_version = version
     draft.save(update_fields=["state", "approved_version"])
+    _record_event(decision, Event.Kind.REPLY_APPROVED)
+    return decision
 
 
 def return_for_changes(draft: ReplyDraft, user, seen: int, comment: str) -> ReplyDraft:
@@ -321,7 +344,7 @@ def return_for_changes(draft: ReplyDraft, user, seen: int, comment: str) -> Repl
         raise ReplyError("Say what should change, so the writer knows what to fix.")
     with transaction.atomic():
         version = _lock_for_decision(draft, user, seen, "return")
-        ReplyDecision.objects.create(
+        decision = ReplyDecision.objects.create(
             draft=draft,
             version=version,
             kind=ReplyDecision.Kind.RETURNED,
@@ -330,6 +353,8 @@ def return_for_changes(draft: ReplyDraft, user, seen: int, comment: str) -> Repl
         )
         draft.state = ReplyDraft.State.RETURNED
         draft.save(update_fields=["state"])
+        _record_event(decision, Event.Kind.REPLY_RETURNED, comment)
+        email_after_commit(decision)
     return draft
 
 

@@ -10,7 +10,7 @@ from celery import shared_task
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from responses import posting
+from responses import approvals, posting
 from responses.alerts import record_alert_failure, record_spike_if_any, send_alert
 from responses.digests import claim_due, ensure_preferences, record_failure, send_claimed
 from responses.models import Note, PlatformPost
@@ -116,3 +116,19 @@ def send_platform_post(self, post_id: int) -> str:
         wait = max(1.0, (post.retry_at - timezone.now()).total_seconds())
         raise self.retry(countdown=wait * random.uniform(1.0, 1.1))
     return post.state
+
+
+@shared_task(
+    name="responses.tasks.send_approval_emails",
+    bind=True,
+    acks_late=True,
+    ignore_result=True,
+    max_retries=8,
+)
+def send_approval_emails(self, decision_id: int) -> int:
+    """Email the owners that a reply waits for approval, or its writer that it was approved
+    or returned: each person once, however often this runs. The number sent now."""
+    try:
+        return approvals.send_decision_emails(decision_id)
+    except SEND_ERRORS as error:
+        raise self.retry(exc=error, countdown=backoff_seconds(self.request.retries)) from error

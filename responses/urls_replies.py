@@ -2,8 +2,10 @@ from django.urls import path
 
 from responses import views_platform_replies as platform
 from responses import views_replies as v
+from responses.views_approvals import awaiting_approval
 
 urlpatterns = [
+    path("approvals/", awaiting_approval, name="approvals"),
     path("cases/<int:case_id>/reply/", v.reply_workspace, name="reply_workspace"),
     path("cases/<int:case_id>/reply/tone", v.reply_tone, name="reply_tone"),
     path("cases/<int:case_id>/reply/start", v.reply_start, name="reply_start"),

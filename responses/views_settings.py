@@ -34,15 +34,20 @@ class DigestPreferenceForm(forms.ModelForm):
 
     class Meta:
         model = DigestPreference
-        fields = ["frequency", "scope", "send_time", "weekday", "time_zone"]
+        fields = ["frequency", "scope", "send_time", "weekday", "time_zone", "approval_emails"]
         labels = {
+            "approval_emails": "Email me about reply approvals",
             "frequency": "How often",
             "scope": "What to include",
             "send_time": "Local time (daily, weekly)",
             "weekday": "Day (weekly)",
         }
         widgets = {"send_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}
-        help_texts = {"send_time": ""}
+        help_texts = {
+            "send_time": "",
+            "approval_emails": "At once, not in the digest: when a reply waits for my approval "
+            "(owners), and when my reply is approved or returned.",
+        }
 
 
 class AlertSettingsForm(forms.ModelForm):

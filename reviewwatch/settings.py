@@ -105,6 +105,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "reviewwatch.roles.role_context",
+                "responses.approvals.approvals_context",
             ],
         },
     }

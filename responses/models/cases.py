@@ -164,6 +164,14 @@ class Event(models.Model):
         OUTCOME = "outcome", "Outcome"
         REOPENED = "reopened", "Reopened"
         LABEL = "label", "Label corrected"
+        REPLY_SUBMITTED = "reply_submitted", "Reply sent for approval"
+        REPLY_APPROVED = "reply_approved", "Reply approved"
+        REPLY_RETURNED = "reply_returned", "Reply returned"
+        REMEDY_OFFERED = "remedy_offered", "Remedy offered"
+        REMEDY_DELIVERED = "remedy_delivered", "Remedy delivered"
+        FOLLOWUP_SCHEDULED = "followup_scheduled", "Follow-up scheduled"
+        FOLLOWUP_DONE = "followup_done", "Follow-up done"
+        AUTHOR_BLOCKED = "author_blocked", "Author blocked"
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
     actor = models.ForeignKey(

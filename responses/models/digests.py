@@ -74,6 +74,9 @@ class DigestPreference(models.Model):
     )
     send_time = models.TimeField(default=time(8, 0), help_text="Local time for daily and weekly.")
     weekday = models.PositiveSmallIntegerField(choices=Weekday.choices, default=Weekday.MONDAY)
+    # Not a digest: an email at once when a reply waits for this owner's approval, or when
+    # this person's reply was approved or returned.
+    approval_emails = models.BooleanField(default=True)
     # Watermark: mentions first seen (or turned negative) before this were already considered.
     since = models.DateTimeField(default=timezone.now)
     next_due_at = models.DateTimeField(null=True, blank=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 from monitors.models import Mention, Revision
@@ -113,6 +114,10 @@ class ReplyDraft(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [
+            # The owners' "Awaiting approval" count, on every page they open.
+            models.Index(fields=["state"], condition=Q(state="pending"), name="reply_draft_pending")
+        ]
 
     def __str__(self) -> str:
         return f"Reply {self.pk} on case {self.case_id} ({self.get_state_display()})"
