@@ -129,6 +129,11 @@ class Clock:
     text: str
     state: str  # "overdue", "due-soon", "running", "answered", "closed"
 
+    @property
+    def ticks(self) -> bool:
+        """Still counting down (or up, once overdue): the page updates it every 30 s."""
+        return self.state in ("running", "due-soon", "overdue")
+
 
 def clock(case: Case, now: datetime) -> Clock:
     if case.responded and case.first_responded_at:

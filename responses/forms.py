@@ -10,7 +10,12 @@ from responses.inbox import InboxFilters
 from responses.models import Case, Tag, TriageSettings
 from reviewwatch.request_values import whole_number
 
-STATUS_FILTER_CHOICES = [("open", "Open"), *Case.Status.choices, ("all", "All")]
+STATUS_FILTER_CHOICES = [
+    ("open", "Open"),
+    ("breached", "Breached"),
+    *Case.Status.choices,
+    ("all", "All"),
+]
 RATING_CHOICES = [
     ("", "Any rating"),
     ("1", "1★"),

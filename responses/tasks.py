@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import uuid
+from datetime import datetime
 
 from celery import shared_task
 from django.contrib.auth import get_user_model
@@ -12,6 +13,7 @@ from django.utils import timezone
 
 from responses import approvals, posting
 from responses.alerts import record_alert_failure, record_spike_if_any, send_alert
+from responses.breaches import CLAIMS_PER_TICK, claim_next_breach, send_breach_email
 from responses.digests import claim_due, ensure_preferences, record_failure, send_claimed
 from responses.models import Note, PlatformPost
 from reviewwatch.emails import SEND_ERRORS, backoff_seconds, send_email, send_once
@@ -130,5 +132,35 @@ def send_approval_emails(self, decision_id: int) -> int:
     or returned: each person once, however often this runs. The number sent now."""
     try:
         return approvals.send_decision_emails(decision_id)
+    except SEND_ERRORS as error:
+        raise self.retry(exc=error, countdown=backoff_seconds(self.request.retries)) from error
+
+
+@shared_task(name="responses.tasks.alert_breached_cases", ignore_result=True)
+def alert_breached_cases() -> int:
+    """Beat, every minute: claim each case whose response clock ran out unanswered, one at a
+    time, and queue one email per recipient. Safe to run twice: a clock is claimed once."""
+    now = timezone.now()
+    claimed = 0
+    while claimed < CLAIMS_PER_TICK and (breach := claim_next_breach(now)) is not None:
+        claimed += 1
+        for user_id in breach.recipient_ids:
+            send_breach_alert.delay(breach.case_id, breach.clock_from.isoformat(), user_id)
+    return claimed
+
+
+@shared_task(
+    name="responses.tasks.send_breach_alert",
+    bind=True,
+    acks_late=True,
+    ignore_result=True,
+    max_retries=8,
+)
+def send_breach_alert(self, case_id: int, clock_from: str, user_id: int) -> bool:
+    """Email one person that a case's response clock ran out, once. True when it was sent now."""
+    try:
+        return send_breach_email(
+            case_id, datetime.fromisoformat(clock_from), user_id, timezone.now()
+        )
     except SEND_ERRORS as error:
         raise self.retry(exc=error, countdown=backoff_seconds(self.request.retries)) from error

@@ -15,7 +15,6 @@ from responses.cases import (
     Change,
     StaleCase,
     change_case,
-    clock,
     open_case,
     short_duration,
 )
@@ -45,7 +44,7 @@ def _inbox_context(request: HttpRequest, query: QueryDict, notice: str = "") -> 
         "page": page,
         "rows": [inbox_row(case, now) for case in page.cases],
         "people": people,
-        "status_tabs": _status_tabs(page.counts, filters.status),
+        "status_tabs": _status_tabs(page.counts, page.breached, filters.status),
         "query": base_query.urlencode(),
         "status_query": without_status.urlencode(),
         "is_first_page": not query.get("after"),
@@ -70,16 +69,18 @@ def first_line(mention: Mention, limit: int = 140) -> str:
 def inbox_row(case: Case, now, error: str = "") -> dict:
     return {
         "case": case,
-        "clock": clock(case, now),
         "first_line": first_line(case.mention),
         "age": short_duration(now - case.mention.first_seen_at),
         "error": error,
     }
 
 
-def _status_tabs(counts: dict[str, int], current: str) -> list[dict]:
+def _status_tabs(counts: dict[str, int], breached: int, current: str) -> list[dict]:
     open_total = sum(counts.get(status, 0) for status in OPEN_STATUSES)
-    tabs = [{"value": "open", "label": "Open", "count": open_total}]
+    tabs = [
+        {"value": "open", "label": "Open", "count": open_total},
+        {"value": "breached", "label": "Breached", "count": breached},
+    ]
     tabs += [
         {"value": v, "label": label, "count": counts.get(v, 0)} for v, label in Case.Status.choices
     ]

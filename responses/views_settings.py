@@ -34,7 +34,15 @@ class DigestPreferenceForm(forms.ModelForm):
 
     class Meta:
         model = DigestPreference
-        fields = ["frequency", "scope", "send_time", "weekday", "time_zone", "approval_emails"]
+        fields = [
+            "frequency",
+            "scope",
+            "send_time",
+            "weekday",
+            "time_zone",
+            "approval_emails",
+            "breach_alerts",
+        ]
         labels = {
             "approval_emails": "Email me about reply approvals",
             "frequency": "How often",
@@ -47,6 +55,8 @@ class DigestPreferenceForm(forms.ModelForm):
             "send_time": "",
             "approval_emails": "At once, not in the digest: when a reply waits for my approval "
             "(owners), and when my reply is approved or returned.",
+            "breach_alerts": "At once, once per case: to its assignee, or to every owner when "
+            "nobody is assigned.",
         }
 
 

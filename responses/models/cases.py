@@ -93,6 +93,9 @@ class Case(models.Model):
     # the owner opening a case for history, or the case reopened.
     clock_from = models.DateTimeField(default=timezone.now)
     due_at = models.DateTimeField(help_text="First response due (from clock_from).")
+    # The clock_from of the response clock whose breach was alerted: one alert per clock, and a
+    # reopened case (a new clock) can alert again (responses/breaches.py).
+    breach_alerted_clock = models.DateTimeField(null=True, blank=True, editable=False)
     # `responded` mirrors first_responded_at so the inbox ordering has a plain index to walk.
     responded = models.BooleanField(default=False)
     first_responded_at = models.DateTimeField(null=True, blank=True)
@@ -172,6 +175,7 @@ class Event(models.Model):
         FOLLOWUP_SCHEDULED = "followup_scheduled", "Follow-up scheduled"
         FOLLOWUP_DONE = "followup_done", "Follow-up done"
         AUTHOR_BLOCKED = "author_blocked", "Author blocked"
+        BREACHED = "breached", "Response clock ran out"
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
     actor = models.ForeignKey(

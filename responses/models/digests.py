@@ -77,6 +77,10 @@ class DigestPreference(models.Model):
     # Not a digest: an email at once when a reply waits for this owner's approval, or when
     # this person's reply was approved or returned.
     approval_emails = models.BooleanField(default=True)
+    # Not a digest either: an email at once when a case of theirs runs out of response time.
+    breach_alerts = models.BooleanField(
+        default=True, verbose_name="Email me when a response clock runs out"
+    )
     # Watermark: mentions first seen (or turned negative) before this were already considered.
     since = models.DateTimeField(default=timezone.now)
     next_due_at = models.DateTimeField(null=True, blank=True)
