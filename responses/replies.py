@@ -82,6 +82,10 @@ def placeholders_in(text: str) -> list[str]:
     return names
 
 
+# {remedy} before the owner has said which remedies they offer: a promise they can keep.
+NO_REMEDY_CHOSEN = "a solution that works for you"
+
+
 def placeholder_values(case: Case, reply_settings: ReplySettings) -> dict[str, str]:
     mention = case.mention
     remedy = case.remedies.first()
@@ -89,7 +93,8 @@ def placeholder_values(case: Case, reply_settings: ReplySettings) -> dict[str, s
         "author": mention.author.strip() or ANONYMOUS_AUTHOR,
         "business": reply_settings.business_name,
         "product": reply_settings.product_default,
-        "remedy": describe_remedy(remedy) if remedy else reply_settings.remedy_default,
+        "remedy": describe_remedy(remedy) if remedy else reply_settings.remedy_default
+        or NO_REMEDY_CHOSEN,
         "contact": reply_settings.contact,
         "source": mention.source.name,
     }

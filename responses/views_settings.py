@@ -117,8 +117,11 @@ def save_digest_preferences(request: HttpRequest) -> HttpResponse:
     if was_off:
         pref.since = now  # turning digests on does not mail the whole history
     pref.next_due_at = pref.next_due_after(now)
+    pref.chosen_at = now
     # Only the preference columns: a worker may hold the claim on this row right now.
-    pref.save(update_fields=[*DigestPreferenceForm.Meta.fields, "since", "next_due_at"])
+    pref.save(
+        update_fields=[*DigestPreferenceForm.Meta.fields, "since", "next_due_at", "chosen_at"]
+    )
     messages.success(request, "Digest preferences saved.")
     return redirect("settings")
 

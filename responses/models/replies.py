@@ -46,8 +46,13 @@ class ReplySettings(SingletonModel):
     )
     remedy_default = models.CharField(
         max_length=300,
-        default="a replacement or a full refund, whichever you prefer",
-        help_text="Fills {remedy} until a remedy is recorded on the case.",
+        blank=True,
+        default="",
+        help_text=(
+            "The remedies you really offer, e.g. 'a refund or a free visit'. Fills {remedy} "
+            "until a remedy is recorded on the case; while empty, replies offer only to put "
+            "things right."
+        ),
     )
     approval_required = models.BooleanField(
         default=True, help_text="Staff replies need an owner's approval before posting."

@@ -182,7 +182,7 @@ def test_a_review_raised_from_1_to_5_stars_after_our_reply_suggests_review_updat
     assert update.suggested_outcome == Outcome.REVIEW_UPDATED
     assert "replaced it at once" in update.new_text
     panel = render_case_panel(case, owner)
-    assert "Review updated: 1★ → 5★" in panel
+    assert "Recovered: 1★ → 5★ after our reply" in panel
     assert 'value="Review updated" selected' in panel
 
 

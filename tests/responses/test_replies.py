@@ -47,6 +47,7 @@ def configure() -> ReplySettings:
     reply_settings.business_name = "The Acme Lamps team"
     reply_settings.product_default = "your lamp"
     reply_settings.contact = "support@acme.example"
+    reply_settings.remedy_default = "a replacement or a full refund, whichever you prefer"
     reply_settings.save()
     return reply_settings
 

@@ -111,7 +111,7 @@ def test_staff_reply_is_toned_approved_posted_and_the_updated_review_resolves_th
     assert poll_source_now(source.pk).status == "ok"
     page.reload()
     update = page.locator("[data-review-update]")
-    expect(update).to_contain_text("Review updated: 1★ → 5★")
+    expect(update).to_contain_text("Recovered: 1★ → 5★ after our reply")
     expect(update).to_contain_text("They replaced my lamp at once.")
     expect(page.get_by_label("Resolve with the outcome")).to_have_value("Review updated")
     page.get_by_role("button", name="Resolve").click()
