@@ -21,6 +21,12 @@ from monitors.parsers.app_store import app_store_feed_url
 from monitors.polling import address_policy
 
 MAX_PHRASE_CHARS = 100
+MAX_URL_CHARS = 2000
+TOO_LONG_URL = (
+    "This address is %(show_value)s characters long; ReviewWatch takes addresses of at most "
+    "%(limit_value)s. Copy the address without its tracking part (after ? or #), or use the "
+    "page's short address."
+)
 MAX_POLL_MINUTES = 7 * 24 * 60
 # The feed URL we store for an App Store source, read back so the edit form shows id + country.
 _APP_STORE_FEED = re.compile(r"itunes\.apple\.com/([a-z]{2})/rss/customerreviews/id=(\d+)/")
@@ -32,10 +38,10 @@ class SourceForm(forms.ModelForm):
 
     url = forms.CharField(
         label="Address",
-        max_length=2000,
+        max_length=MAX_URL_CHARS,
         help_text="The feed or page address (https://…). For the App Store: the app's link "
         "(https://apps.apple.com/…/id123456789) or its number.",
-        error_messages={"required": "Enter the address to watch."},
+        error_messages={"required": "Enter the address to watch.", "max_length": TOO_LONG_URL},
     )
     country = forms.CharField(
         label="App Store country",
@@ -43,7 +49,7 @@ class SourceForm(forms.ModelForm):
         required=False,
         error_messages={"max_length": "Enter a two-letter country code such as us."},
         initial="us",
-        help_text="Two letters, such as us, gb or de. Only used for App Store sources.",
+        help_text="Two letters, such as us, gb or de.",
     )
     poll_interval_minutes = forms.IntegerField(
         label="Check every (minutes)",
@@ -88,12 +94,15 @@ class SourceForm(forms.ModelForm):
             "competitor_name": "Competitor's name",
             "enabled": "Check this source automatically",
         }
-        help_texts = {"competitor_name": "Needed when the reviews are about a competitor."}
+        help_texts = {"competitor_name": "As customers write it, such as “Acme Bank”."}
         error_messages = {"name": {"required": "Give this source a name, such as “Google Alerts”."}}
         widgets = {"subject": forms.RadioSelect}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        # No maxlength in the page: a browser would cut a long pasted address silently, where
+        # the form says why it is refused.
+        self.fields["url"].widget.attrs.pop("maxlength", None)
         # Platform sources are added from their connection (monitors/views_connections.py).
         self.fields["kind"].choices = [
             (value, label) for value, label in Source.Kind.choices if value not in Platform.values
@@ -124,6 +133,10 @@ class SourceForm(forms.ModelForm):
                 self.add_error("competitor_name", "Name the competitor these reviews are about.")
         else:
             data["competitor_name"] = ""
+        if data.get("kind") != Source.Kind.APP_STORE:
+            # The country belongs to App Store sources only: whatever else was typed is ignored.
+            self.errors.pop("country", None)
+            data["country"] = ""
         if "url" in data and "kind" in data:
             self._clean_address(data)
         return data
@@ -147,8 +160,9 @@ class SourceForm(forms.ModelForm):
         except UnsafeURL as error:
             self.add_error("url", str(error))
             return
-        if len(data["url"]) > 2000:
-            self.add_error("url", "The address is too long (more than 2000 characters).")
+        if len(data["url"]) > MAX_URL_CHARS:
+            too_long = {"show_value": len(data["url"]), "limit_value": MAX_URL_CHARS}
+            self.add_error("url", TOO_LONG_URL % too_long)
 
     def _get_validation_exclusions(self) -> set[str]:
         # The model's URLField would re-judge an address the netguard has already checked.

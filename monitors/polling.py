@@ -201,7 +201,10 @@ def _poll(source: Source, log: PollLog, now: datetime, retry_in: float | None) -
     try:
         parsed = parse_body(source.kind, result)
     except ParseError as error:
-        return _failed(source, log, now, f"The page could not be read: {error}")
+        outcome = _failed(source, log, now, f"The page could not be read: {error}")
+        if error.detail:  # the parser's own words, for whoever reads the poll log
+            log.error = storable_text(f"{log.error} Technical detail: {error.detail}")[:1000]
+        return outcome
     source.content_hash = result.content_hash
     return _ingested(source, log, now, parsed.records, parsed.warnings, parsed.aggregate)
 

@@ -3,6 +3,7 @@ edit, pause, resume, poll now, open cases for imported history and delete for th
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
@@ -10,7 +11,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.db.models import Count, OuterRef, ProtectedError, QuerySet, RestrictedError, Subquery
 from django.db.models.functions import Now
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
@@ -174,19 +175,47 @@ def source_open_history(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("source_detail", pk)
 
 
-def run_preview(form: SourceForm) -> Preview | None:
+@dataclass
+class TestRun:
+    """What "Test this source" found: the preview, or why the test failed."""
+
+    result: Preview | None = None
+    failure: str = ""
+
+
+def run_preview(form: SourceForm) -> TestRun:
     """Fetch the form's address now; a problem becomes an error on the address field."""
     if not form.is_valid():
-        return None
+        return TestRun()
     kind = form.cleaned_data["kind"]
     try:
-        return preview(form.cleaned_data["url"], kind)
+        return TestRun(result=preview(form.cleaned_data["url"], kind))
     except ParseError as error:
         label = Source.Kind(kind).label
-        form.add_error("url", f"The address answered, but not as “{label}”: {error}")
+        # A plain message stands alone; a parser's own words need to be told what was expected.
+        failure = (
+            str(error) if error.detail else f"The address answered, but not as “{label}”: {error}"
+        )
     except (UnsafeURL, RobotsDisallowed, FetchError) as error:
-        form.add_error("url", str(error))
-    return None
+        failure = str(error)
+    form.add_error("url", failure)
+    return TestRun(failure=failure)
+
+
+def tested_address(data: QueryDict) -> str:
+    """The kind and address as typed, to tell whether a failed test was of what is saved."""
+    return f"{data.get('kind', '')} {data.get('url', '').strip()}"
+
+
+def failed_test_to_confirm(request: HttpRequest) -> str:
+    """Why the last test of this very address failed, unless the owner said "Save anyway"."""
+    data = request.POST
+    if data.get("action") == "save_anyway" or not data.get("failed_test"):
+        return ""
+    if data.get("failed_test_address") != tested_address(data):
+        return ""  # the address changed since: that test says nothing about it
+    failure = data["failed_test"].strip()
+    return failure if failure.endswith((".", "?", "!")) else failure + "."
 
 
 def preview_rows(result: Preview) -> list[dict]:
@@ -211,20 +240,28 @@ def preview_aggregate(result: Preview) -> str:
     return rating_summary(aggregate.rating, aggregate.count, None) if aggregate else ""
 
 
-def form_context(form: SourceForm, source: Source | None, result: Preview | None) -> dict:
+def form_context(
+    form: SourceForm, source: Source | None, test: TestRun | None = None, confirm: str = ""
+) -> dict:
+    test = test or TestRun()
+    result, failure = test.result, test.failure or confirm
     if source is None:
-        action, test = reverse("source_add"), reverse("source_preview")
+        action, test_action = reverse("source_add"), reverse("source_preview")
     else:
         action = reverse("source_edit", args=[source.pk])
-        test = reverse("source_edit_preview", args=[source.pk])
+        test_action = reverse("source_edit_preview", args=[source.pk])
     return {
         "form": form,
         "source": source,
         "form_action": action,
-        "preview_action": test,
+        "preview_action": test_action,
         "preview": result,
         "preview_rows": preview_rows(result) if result else [],
         "preview_aggregate": preview_aggregate(result) if result else "",
+        # A failed test is carried along, so "Save source" can ask before saving anyway.
+        "failed_test": failure,
+        "failed_test_address": tested_address(form.data) if failure else "",
+        "confirm_failed_test": confirm,
         "nav": "sources",
     }
 
@@ -251,14 +288,18 @@ def edit_source(request: HttpRequest, source: Source | None) -> HttpResponse:
     """Add (source is None) or edit: "Test this source" fetches without saving; else save."""
     if request.method != "POST":
         form = SourceForm(instance=source)
-        return render(request, "monitors/source_form.html", form_context(form, source, None))
+        return render(request, "monitors/source_form.html", form_context(form, source))
     form = SourceForm(request.POST, instance=source)
     if request.POST.get("action") == "test":
-        result = run_preview(form)
-        return render(request, "monitors/source_form.html", form_context(form, source, result))
+        test = run_preview(form)
+        return render(request, "monitors/source_form.html", form_context(form, source, test))
     if not form.is_valid():
-        context = form_context(form, source, None)
+        context = form_context(form, source)
         return render(request, "monitors/source_form.html", context, status=400)
+    confirm = failed_test_to_confirm(request)
+    if confirm:
+        context = form_context(form, source, confirm=confirm)
+        return render(request, "monitors/source_form.html", context)
     with transaction.atomic():
         saved = form.save(commit=False)
         apply_state_change(saved, form)
@@ -290,8 +331,8 @@ def source_preview(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """The htmx half of "Test this source": the form again, with what would be extracted."""
     source = get_object_or_404(Source, pk=pk) if pk is not None else None
     form = SourceForm(request.POST, instance=source)
-    result = run_preview(form)
-    return render(request, "monitors/_source_form.html", form_context(form, source, result))
+    test = run_preview(form)
+    return render(request, "monitors/_source_form.html", form_context(form, source, test))
 
 
 @owner_required

@@ -14,7 +14,14 @@ from typing import Protocol
 
 
 class ParseError(Exception):
-    """The document cannot be read as this kind at all (not: one bad entry, which is skipped)."""
+    """The document cannot be read as this kind at all (not: one bad entry, which is skipped).
+
+    The message is for the owner; `detail`, when given, is what the parser itself said (such as
+    "<unknown>:2:0: syntax error"), kept for the poll log."""
+
+    def __init__(self, message: str, detail: str = "") -> None:
+        super().__init__(message)
+        self.detail = detail
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,8 @@ from monitors.sanitize import html_to_text, sanitize_html, text_to_html
 
 JSON_FEED_VERSION_PREFIX = "https://jsonfeed.org/version/"
 BOZO_WARNING_PREFIX = "feed is not well-formed: "
+NOT_A_FEED = "This address answered with something that is not a feed"
+EMPTY_DOCUMENT = "This address answered with an empty document, not a feed."
 _WEB_SCHEMES = ("http", "https")
 _PLAIN_TEXT_TYPES = ("text/plain", "text")
 
@@ -66,6 +68,11 @@ def _header(headers: Mapping[str, str], name: str) -> str:
         if key.lower() == name:
             return value
     return ""
+
+
+def _looks_like_html(body: bytes) -> bool:
+    start = body[:2048].lower()
+    return b"<html" in start or b"<!doctype html" in start or b"<body" in start
 
 
 def _looks_like_json(body: bytes, content_type: str) -> bool:
@@ -119,8 +126,11 @@ def read_with_feedparser(
         raise ParseError(f"feed parser failed: {error!r}") from error
     problem = str(parsed.get("bozo_exception", "")) if parsed.get("bozo") else ""
     if not parsed.get("version") and not parsed.entries:
-        reason = problem or "the document is empty"
-        raise ParseError(f"not an RSS, Atom or JSON feed: {reason}")
+        if not body.strip():
+            raise ParseError(EMPTY_DOCUMENT)
+        guess = " (an HTML page?)" if _looks_like_html(body) else "."
+        detail = f"not an RSS, Atom or JSON feed: {problem or 'no feed elements'}"
+        raise ParseError(NOT_A_FEED + guess, detail=detail)
     if problem:
         warnings.append(BOZO_WARNING_PREFIX + problem)
     feed_author = _feedparser_author(parsed.feed)

@@ -262,7 +262,7 @@ def test_garbage_bytes_are_reported_as_not_this_kind_of_source(owner_client, htt
     data = source_data(url=httpserver.url_for("/garbage"))
     response = owner_client.post(reverse("source_preview"), data, headers={"HX-Request": "true"})
     error = field_error(response.content.decode(), "url")
-    assert "not as “Alert or news feed" in error
+    assert "This address answered with something that is not a feed." in error
     assert Source.objects.count() == 0
 
 
