@@ -4,9 +4,11 @@ assigned: once per clock, however often the beat and the send tasks run."""
 from __future__ import annotations
 
 import re
+import threading
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,6 +18,7 @@ from responses.tasks import alert_breached_cases, send_breach_alert
 from tests.conftest import make_user
 from tests.queued import run_queued_tasks
 from tests.responses.test_digest_settings import digest_form
+from tests.responses.test_send_once import run_twice_at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -187,3 +190,31 @@ def test_nobody_left_to_alert_is_said_on_the_timeline(smtp_server, owner, make_m
     assert run_queued_tasks() == []
     event = Event.objects.get(case=case, kind=Event.Kind.BREACHED)
     assert event.new_value == "nobody to alert (email alerts switched off)"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_beats_at_once_claim_a_breach_once_and_two_sends_at_once_email_once(
+    slow_smtp_server, owner, make_mention
+):
+    case = breached_case(make_mention)
+    claims: list[int] = []
+
+    def beat() -> None:
+        try:
+            claims.append(alert_breached_cases())
+        finally:
+            connection.close()
+
+    beats = [threading.Thread(target=beat) for _ in range(2)]
+    for thread in beats:
+        thread.start()
+    for thread in beats:
+        thread.join(timeout=60)
+    assert sorted(claims) == [0, 1]
+    assert run_queued_tasks() == [ALERT]
+
+    clock_from = case.clock_from.isoformat()
+    run_twice_at_once(lambda: send_breach_alert(case.pk, clock_from, owner.pk), slow_smtp_server)
+
+    assert recipients(slow_smtp_server) == ["alice@example.com"]
+    assert Event.objects.filter(case=case, kind=Event.Kind.BREACHED).count() == 1
