@@ -3,8 +3,6 @@ the one-click unsubscribe page that digests link to."""
 
 from __future__ import annotations
 
-from zoneinfo import available_timezones
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -22,14 +20,17 @@ from monitors.models import ClassificationRules, LocalAdjustment
 from responses.digest_emails import UNSUBSCRIBE_LINK_AGE, ExpiredLink, user_id_from_token
 from responses.digests import preference_for
 from responses.models import AlertSettings, DigestPreference
+from responses.time_zone_choices import grouped_time_zones, next_digest_words
 from reviewwatch.models import Heartbeat
 from reviewwatch.roles import is_owner, owner_required, role_of
 
 
 class DigestPreferenceForm(forms.ModelForm):
     time_zone = forms.ChoiceField(
-        choices=[(name, name) for name in sorted(available_timezones())],
-        help_text="Daily and weekly digests go out at this local time.",
+        label="Time zone",
+        choices=grouped_time_zones,
+        help_text="Daily and weekly digests go out at this local time. Zones are grouped by "
+        "region; with the list open, type a city's name to jump to it.",
     )
 
     class Meta:
@@ -83,6 +84,7 @@ def _render(
         "role": role_of(request.user),
         "heartbeats": Heartbeat.objects.order_by("name"),
         "pref": pref,
+        "next_digest": next_digest_words(pref, timezone.now()),
         "digest_form": digest_form or DigestPreferenceForm(instance=pref),
     }
     if owner:
@@ -102,7 +104,20 @@ def _render(
 
 
 def settings_page(request: HttpRequest) -> HttpResponse:
+    if request.htmx and "time_zone" in request.GET:
+        return next_digest_preview(request)
     return _render(request)
+
+
+def next_digest_preview(request: HttpRequest) -> HttpResponse:
+    """When the next digest would go out with the choices on the form, before they are saved."""
+    pref = preference_for(request.user)
+    form = DigestPreferenceForm(request.GET, instance=pref)  # fills `pref`, which is not saved
+    if form.is_valid():
+        words = next_digest_words(pref, timezone.now(), saved=False)
+    else:  # half-filled: keep saying what is saved
+        words = next_digest_words(preference_for(request.user), timezone.now())
+    return render(request, "responses/partials/next_digest.html", {"next_digest": words})
 
 
 @require_POST
