@@ -1,0 +1,151 @@
+"""Every main page, as owner and as staff, passes axe-core and works on a 390×844 phone.
+
+The inbox and the case page have their own browser tests, which apply the same checks. One test
+per role walks all its pages (a live-server test costs seconds to set up and tear down) and
+reports every page's problems, not just the first page's.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import Page, expect
+
+from monitors import credentials
+from monitors.models import BlockedAuthor, Connection, Platform, Source
+from monitors.polling import poll_source_now
+from responses.models import ReplyTemplate
+from tests.browser import wait_for_htmx_idle
+from tests.conftest import PASSWORD, make_user
+from tests.page_checks import assert_accessible, assert_fits_phone
+from tests.rss import Item, rss_feed
+
+OWNER_PAGES = [
+    "settings",
+    "triage_settings",
+    "sources",
+    "source_add",
+    "source_detail",
+    "mentions",
+    "reports",
+    "reply_templates",
+    "reply_template_edit",
+    "classification_rules",
+    "users",
+    "connection_list",
+    "password_change",
+]
+STAFF_PAGES = ["settings", "sources", "source_detail", "mentions", "reports", "password_change"]
+DESKTOP = {"width": 1280, "height": 800}
+
+
+@pytest.fixture
+def feed_url(httpserver) -> str:
+    """A feed with one complaint and one happy review, served over real HTTP."""
+    feed = rss_feed(
+        [
+            Item(
+                "r1",
+                "Broken on arrival",
+                "Terrible. The lamp arrived broken and support never answered my emails.",
+                author="dana",
+            ),
+            Item("r2", "Lovely lamp", "Great light, fast delivery, very happy.", author="eli"),
+        ]
+    )
+    httpserver.expect_request("/feed").respond_with_data(feed, content_type="application/rss+xml")
+    return httpserver.url_for("/feed")
+
+
+@pytest.fixture
+def page_urls(feed_url, owner, staff) -> dict[str, str]:
+    """A URL for each page name, with something on each page to show: a polled source (mentions,
+    a case, a poll log), templates, a blocked author, a connection, an invited colleague."""
+    source = Source.objects.create(name="Acme alerts", kind="feed", url=feed_url)
+    assert poll_source_now(source.pk).status == "ok"
+    template = ReplyTemplate.objects.create(
+        name="Broken item", situation="Arrived damaged", body="Sorry, {name}."
+    )
+    ReplyTemplate.objects.create(name="Old apology", body="Sorry.", archived=True)
+    BlockedAuthor.objects.create(name="troll", note="Posts the same rant weekly")
+    Connection.objects.create(
+        platform=Platform.GOOGLE_PLAY,
+        name="Bakery Play account",
+        base_url="https://androidpublisher.example.com",
+        config={"client_email": "reviews@bakery-app.iam.gserviceaccount.com"},
+        secrets=credentials.encrypt({"service_account": {}}),
+        secrets_hint="reviews@bakery-app.iam.gserviceaccount.com, key …c3d2e1",
+    )
+    invited = make_user("dan@example.com", "staff")
+    invited.set_unusable_password()
+    invited.save()
+    with_args = {"source_detail": [source.pk], "reply_template_edit": [template.pk]}
+    return {name: reverse(name, args=with_args.get(name, [])) for name in OWNER_PAGES}
+
+
+def log_in(page: Page, base_url: str, email: str) -> None:
+    page.goto(f"{base_url}/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("navigation", name="Main")).to_be_visible()
+
+
+def problems_on(page: Page) -> list[str]:
+    """What axe-core finds on the page at desktop size, then what a phone shows: sideways
+    scrolling, small tap targets, and axe-core again on the phone layout."""
+    problems = []
+    for check in (assert_accessible, assert_fits_phone, assert_accessible):
+        try:
+            check(page)
+        except AssertionError as error:
+            problems.append(str(error))
+    return problems
+
+
+def problems_on_pages(page: Page, urls: list[str]) -> list[str]:
+    problems = []
+    for url in urls:
+        page.set_viewport_size(DESKTOP)
+        response = page.goto(url)
+        assert response is not None and response.status == 200, url
+        wait_for_htmx_idle(page)
+        problems += problems_on(page)
+    return problems
+
+
+@pytest.mark.browser
+def test_login_page_is_accessible_and_fits_a_phone(live_server, page: Page, db):
+    problems = problems_on_pages(page, [f"{live_server.url}/accounts/login/"])
+    assert not problems, "\n\n".join(problems)
+
+
+@pytest.mark.browser
+def test_every_owner_page_is_accessible_and_fits_a_phone(live_server, page: Page, owner, page_urls):
+    log_in(page, live_server.url, owner.email)
+    urls = [live_server.url + page_urls[name] for name in OWNER_PAGES]
+    problems = problems_on_pages(page, urls)
+    assert not problems, "\n\n".join(problems)
+
+
+@pytest.mark.browser
+def test_every_staff_page_is_accessible_and_fits_a_phone(live_server, page: Page, staff, page_urls):
+    log_in(page, live_server.url, staff.email)
+    urls = [live_server.url + page_urls[name] for name in STAFF_PAGES]
+    problems = problems_on_pages(page, urls)
+    assert not problems, "\n\n".join(problems)
+
+
+@pytest.mark.browser
+def test_a_source_test_result_is_accessible_and_fits_a_phone(
+    live_server, page: Page, owner, feed_url
+):
+    log_in(page, live_server.url, owner.email)
+    page.goto(live_server.url + reverse("source_add"))
+    page.get_by_label("Name", exact=True).fill("Acme alerts")
+    page.get_by_label("Address").fill(feed_url)
+    page.get_by_role("button", name="Test this source").click()
+    expect(page.get_by_role("heading", name="Test result")).to_be_visible()
+    wait_for_htmx_idle(page)
+    problems = problems_on(page)
+    assert not problems, "\n\n".join(problems)
