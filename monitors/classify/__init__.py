@@ -33,6 +33,7 @@ __all__ = [
     "OwnerRules",
     "TextReader",
     "classify",
+    "unquoted",
 ]
 
 Label = Literal["negative", "neutral", "positive"]
@@ -57,6 +58,7 @@ LANGUAGES_READ = ("English",)  # other text is "neutral — language not support
 RATING_NEGATIVE_AT = 2
 RATING_POSITIVE_AT = 4
 QUOTE_MAX_CHARS = 80
+QUOTE_MARKS = "\"'“”‘’«»„"
 
 
 @dataclass(frozen=True)
@@ -95,8 +97,16 @@ def _worst_sentence(text: str, whole: Reading, model: TextReader) -> _Sentence:
     return _Sentence(readings[number], sentences[number], number + 1)
 
 
+def unquoted(text: str) -> str:
+    """Text without quotes of its own around it, so quoting it does not double them."""
+    text = text.strip()
+    while len(text) >= 2 and text[0] in QUOTE_MARKS and text[-1] in QUOTE_MARKS:
+        text = text[1:-1].strip()
+    return text
+
+
 def _quote(sentence: str) -> str:
-    sentence = " ".join(sentence.split())
+    sentence = unquoted(" ".join(sentence.split()))
     if len(sentence) > QUOTE_MAX_CHARS:
         sentence = sentence[: QUOTE_MAX_CHARS - 1].rstrip() + "\u2026"
     return f"'{sentence}'"
@@ -184,7 +194,8 @@ def classify(
 
     flagged = _first_phrase_found(text, rules.always_flag)
     if flagged:
-        return _result("negative", OWNER_RULE_SCORE, f"owner rule: always flag '{flagged}'")
+        reason = f"owner rule: always flag '{unquoted(flagged)}'"
+        return _result("negative", OWNER_RULE_SCORE, reason)
     if not text or not is_supported_language(text):
         if high_stars is not None:
             return _rated(high_stars)
@@ -195,7 +206,7 @@ def classify(
     allowed = _first_phrase_found(text, rules.never_flag)
     if allowed:
         not_negative = _rated(high_stars) if high_stars is not None else _not_negative_text(whole)
-        return replace(not_negative, reason=f"owner rule: never flag '{allowed}'")
+        return replace(not_negative, reason=f"owner rule: never flag '{unquoted(allowed)}'")
 
     negative = _negative_text(text, whole, model, clear_only=high_stars is not None)
     if negative:
