@@ -26,13 +26,17 @@ OWNER_PAGES = [
     "sources",
     "source_add",
     "source_detail",
+    "source_edit",
+    "source_delete",
     "mentions",
     "reports",
     "reply_templates",
+    "reply_template_add",
     "reply_template_edit",
     "classification_rules",
     "users",
     "connection_list",
+    "connection_detail",
     "password_change",
 ]
 STAFF_PAGES = ["settings", "sources", "source_detail", "mentions", "reports", "password_change"]
@@ -68,7 +72,7 @@ def page_urls(feed_url, owner, staff) -> dict[str, str]:
     )
     ReplyTemplate.objects.create(name="Old apology", body="Sorry.", archived=True)
     BlockedAuthor.objects.create(name="troll", note="Posts the same rant weekly")
-    Connection.objects.create(
+    connection = Connection.objects.create(
         platform=Platform.GOOGLE_PLAY,
         name="Bakery Play account",
         base_url="https://androidpublisher.example.com",
@@ -79,7 +83,13 @@ def page_urls(feed_url, owner, staff) -> dict[str, str]:
     invited = make_user("dan@example.com", "staff")
     invited.set_unusable_password()
     invited.save()
-    with_args = {"source_detail": [source.pk], "reply_template_edit": [template.pk]}
+    with_args = {
+        "source_detail": [source.pk],
+        "source_edit": [source.pk],
+        "source_delete": [source.pk],
+        "reply_template_edit": [template.pk],
+        "connection_detail": [connection.pk],
+    }
     return {name: reverse(name, args=with_args.get(name, [])) for name in OWNER_PAGES}
 
 
@@ -115,8 +125,16 @@ def problems_on_pages(page: Page, urls: list[str]) -> list[str]:
 
 
 @pytest.mark.browser
-def test_login_page_is_accessible_and_fits_a_phone(live_server, page: Page, db):
-    problems = problems_on_pages(page, [f"{live_server.url}/accounts/login/"])
+def test_logged_out_pages_are_accessible_and_fit_a_phone(live_server, page: Page, owner):
+    urls = [live_server.url + reverse(name) for name in ("login", "password_reset")]
+    problems = problems_on_pages(page, urls)
+    page.set_viewport_size(DESKTOP)
+    page.goto(live_server.url + reverse("login"))
+    page.get_by_label("Email").fill(owner.email)
+    page.get_by_label("Password").fill("not the password")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("alert").first).to_be_visible()
+    problems += problems_on(page)  # the refused login, with its error
     assert not problems, "\n\n".join(problems)
 
 
