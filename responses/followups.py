@@ -139,18 +139,10 @@ def due_followups_for(user, now: datetime) -> QuerySet[FollowUp]:
 # --- Outcome ---------------------------------------------------------------------------------
 
 
-class OutcomeForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
-    outcome = forms.ChoiceField(label="Outcome", choices=Outcome.CHOICES)
-    note = forms.CharField(label="Note (optional)", max_length=400, required=False)
-
-
-def resolve(case_id: int, seen_version: int, user, outcome: str, note: str = "") -> Case:
-    """Resolve with an outcome; raises StaleCase if someone changed the case meanwhile."""
+def resolved_with(outcome: str, note: str = "") -> Change:
+    """Resolving a case with how it ended: "Customer satisfied: the refund arrived"."""
     text = f"{outcome}: {note.strip()}" if note.strip() else outcome
-    return change_case(
-        case_id, seen_version, user, Change(status=Case.Status.RESOLVED, outcome=text)
-    )
+    return Change(status=Case.Status.RESOLVED, outcome=text)
 
 
 def suggested_outcome(case: Case) -> str:

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from monitors.models import Source, Subject
+from responses.followups import Outcome
 from responses.inbox import InboxFilters
 from responses.models import Case, Tag, TriageSettings
 from reviewwatch.request_values import whole_number
@@ -101,11 +102,14 @@ class AssignForm(VersionedForm):
 
 
 class StatusForm(VersionedForm):
+    """The one way to change a case's status, resolving included (with how it ended)."""
+
     status = forms.ChoiceField(choices=Case.Status.choices)
     dismiss_reason = forms.ChoiceField(
         required=False, choices=[("", "—"), *Case.DismissReason.choices], label="Reason"
     )
-    outcome = forms.CharField(required=False, widget=forms.Textarea({"rows": 2}), max_length=2000)
+    outcome = forms.ChoiceField(required=False, choices=[("", "—"), *Outcome.CHOICES])
+    outcome_note = forms.CharField(required=False, max_length=400)
 
     def clean(self) -> dict:
         data = super().clean()

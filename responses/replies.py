@@ -93,8 +93,9 @@ def placeholder_values(case: Case, reply_settings: ReplySettings) -> dict[str, s
         "author": mention.author.strip() or ANONYMOUS_AUTHOR,
         "business": reply_settings.business_name,
         "product": reply_settings.product_default,
-        "remedy": describe_remedy(remedy) if remedy else reply_settings.remedy_default
-        or NO_REMEDY_CHOSEN,
+        "remedy": describe_remedy(remedy)
+        if remedy
+        else reply_settings.remedy_default or NO_REMEDY_CHOSEN,
         "contact": reply_settings.contact,
         "source": mention.source.name,
     }

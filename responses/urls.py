@@ -26,5 +26,6 @@ urlpatterns = [
     path("cases/<int:case_id>/priority", views_case.set_priority, name="case_priority"),
     path("cases/<int:case_id>/tags", views_case.set_tags, name="case_tags"),
     path("cases/<int:case_id>/notes", views_case.note, name="case_note"),
+    path("cases/<int:case_id>/timeline", views_case.timeline, name="case_timeline"),
     path("cases/<int:case_id>/merge", views_case.merge, name="case_merge"),
 ]

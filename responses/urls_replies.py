@@ -1,5 +1,6 @@
 from django.urls import path
 
+from responses import views_case_care as care
 from responses import views_platform_replies as platform
 from responses import views_replies as v
 from responses.views_approvals import awaiting_approval
@@ -29,20 +30,19 @@ urlpatterns = [
         platform.platform_post_status,
         name="reply_platform_status",
     ),
-    path("cases/<int:case_id>/remedies", v.remedy_add, name="remedy_add"),
+    path("cases/<int:case_id>/remedies", care.remedy_add, name="remedy_add"),
     path(
         "cases/<int:case_id>/remedies/<int:remedy_id>/delivered",
-        v.remedy_delivered,
+        care.remedy_delivered,
         name="remedy_delivered",
     ),
-    path("cases/<int:case_id>/followups", v.followup_add, name="followup_add"),
+    path("cases/<int:case_id>/followups", care.followup_add, name="followup_add"),
     path(
         "cases/<int:case_id>/followups/<int:followup_id>/done",
-        v.followup_done,
+        care.followup_done,
         name="followup_done",
     ),
-    path("cases/<int:case_id>/resolve", v.case_resolve, name="case_resolve"),
-    path("cases/<int:case_id>/block-author", v.block_author, name="block_author"),
+    path("cases/<int:case_id>/block-author", care.block_author, name="block_author"),
     path("settings/replies/", v.reply_templates, name="reply_templates"),
     path("settings/replies/new", v.reply_template_edit, name="reply_template_add"),
     path("settings/replies/<int:template_id>/", v.reply_template_edit, name="reply_template_edit"),

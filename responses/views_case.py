@@ -13,10 +13,11 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from monitors.models import Mention
-from responses.cases import Change, StaleCase, add_note, change_case, clock, merge_case
+from responses import followups
+from responses.cases import Change, StaleCase, add_note, change_case, merge_case
 from responses.forms import (
     AssignForm,
     MergeForm,
@@ -30,33 +31,50 @@ from responses.models import Case, Event, Tag
 from responses.views_inbox import inbox_row, resolve_assignee
 
 OTHER_MENTIONS_SHOWN = 20
+# The htmx event that makes the case page's timeline fetch itself again.
+CASE_CHANGED = "case-changed"
 
 
-def _load(case_id: int) -> Case:
+def load_case(case_id: int) -> Case:
     related = ("mention__source", "assignee", "merged_into__mention")
     return get_object_or_404(Case.objects.select_related(*related), pk=case_id)
 
 
-def _panel_context(case: Case, notice: str = "", error: str = "") -> dict:
-    """Everything the changing part of the case page needs (controls, notes, timeline)."""
+def _panel_context(case: Case, notice: str = "", error: str = "", **forms_typed) -> dict:
+    """Everything the side panel shows: triage, resolving, remedies, follow-ups, blocking.
+    `forms_typed`: a remedy or follow-up form as the person filled it in, errors and all."""
     return {
         "case": case,
-        "clock": clock(case, timezone.now()),
         "people": active_people(),
         "statuses": Case.Status.choices,
         "dismiss_reasons": Case.DismissReason.choices,
         "priorities": Case.Priority.choices,
+        "outcomes": followups.Outcome.CHOICES,
+        "suggested_outcome": followups.suggested_outcome(case),
         "all_tags": Tag.objects.filter(archived=False),
         "case_tag_ids": {tag.pk for tag in case.tags.all()},
-        "events": case.events.select_related("actor", "note"),
-        "note_form": NoteForm(),
+        "remedies": case.remedies.select_related("offered_by", "delivered_by"),
+        "remedy_form": forms_typed.get("remedy_form") or followups.RemedyForm(),
+        "followups": case.followups.select_related("created_by", "done_by"),
+        "followup_form": forms_typed.get("followup_form") or followups.FollowUpForm(),
+        "author_blocked": followups.is_blocked(case.mention.author),
+        "now": timezone.now(),
         "notice": notice,
         "error": error,
     }
 
 
+def _timeline_context(case: Case, note_error: str = "") -> dict:
+    return {
+        "case": case,
+        "events": case.events.select_related("actor", "note"),
+        "note_form": NoteForm(),
+        "note_error": note_error,
+    }
+
+
 def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = _load(case_id)
+    case = load_case(case_id)
     mention = case.mention
     others = Mention.objects.none()
     if mention.author.strip():
@@ -69,6 +87,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         )
     context = {
         **_panel_context(case),
+        **_timeline_context(case),
         "nav": "inbox",
         "mention": mention,
         "revisions": mention.revisions.all(),
@@ -79,14 +98,19 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     return render(request, "responses/case.html", context)
 
 
-def _answer(request: HttpRequest, case: Case, notice: str = "", error: str = "") -> HttpResponse:
+def answer_with_panel(
+    request: HttpRequest, case: Case, notice: str = "", error: str = "", **forms_typed
+) -> HttpResponse:
+    """htmx: the re-rendered side panel (or inbox row, with `render=row`), telling the page's
+    timeline to fetch itself again; otherwise back to the case page with a message."""
     if request.htmx and request.POST.get("render") == "row":
         row = inbox_row(case, timezone.now(), error)
         return render(request, "responses/partials/inbox_row.html", {"row": row})
     if request.htmx:
-        return render(
-            request, "responses/partials/case_panel.html", _panel_context(case, notice, error)
-        )
+        context = _panel_context(case, notice, error, **forms_typed)
+        response = render(request, "responses/partials/case_panel.html", context)
+        response["HX-Trigger"] = CASE_CHANGED
+        return response
     if error:
         messages.error(request, error)
     elif notice:
@@ -109,18 +133,18 @@ def _act(
     to_change: Callable[[dict], Change],
     notice: str,
 ) -> HttpResponse:
-    case = _load(case_id)
+    case = load_case(case_id)
     form = form_class(request.POST)
     if not form.is_valid():
         error = " ".join(e for errors in form.errors.values() for e in errors)
-        return _answer(request, case, error=error)
+        return answer_with_panel(request, case, error=error)
     try:
         change_case(
             case.pk, form.cleaned_data["version"], request.user, to_change(form.cleaned_data)
         )
     except StaleCase as stale:
-        return _answer(request, _load(case_id), error=_stale_message(stale.case))
-    return _answer(request, _load(case_id), notice=notice)
+        return answer_with_panel(request, load_case(case_id), error=_stale_message(stale.case))
+    return answer_with_panel(request, load_case(case_id), notice=notice)
 
 
 @require_POST
@@ -134,11 +158,9 @@ def assign(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_POST
 def set_status(request: HttpRequest, case_id: int) -> HttpResponse:
     def to_change(data: dict) -> Change:
-        return Change(
-            status=data["status"],
-            dismiss_reason=data["dismiss_reason"],
-            outcome=data["outcome"] if data["outcome"] else None,
-        )
+        if data["status"] == Case.Status.RESOLVED:
+            return followups.resolved_with(data["outcome"], data["outcome_note"])
+        return Change(status=data["status"], dismiss_reason=data["dismiss_reason"])
 
     return _act(request, case_id, StatusForm, to_change, "Status changed.")
 
@@ -161,26 +183,36 @@ def set_tags(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @require_POST
 def note(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = _load(case_id)
+    case = load_case(case_id)
     form = NoteForm(request.POST)
-    if not form.is_valid():
-        return _answer(request, case, error="Write something before adding the note.")
-    add_note(case, request.user, form.cleaned_data["body"])
-    return _answer(request, case, notice="Note added.")
+    error = "" if form.is_valid() else "Write something before adding the note."
+    if not error:
+        add_note(case, request.user, form.cleaned_data["body"])
+    if request.htmx:
+        context = _timeline_context(case, note_error=error)
+        return render(request, "responses/partials/case_timeline.html", context)
+    return answer_with_panel(request, case, notice="" if error else "Note added.", error=error)
+
+
+@require_GET
+def timeline(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The notes and timeline alone: the case page fetches them again after every change."""
+    case = load_case(case_id)
+    return render(request, "responses/partials/case_timeline.html", _timeline_context(case))
 
 
 @require_POST
 def merge(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = _load(case_id)
+    case = load_case(case_id)
     form = MergeForm(request.POST)
     if not form.is_valid():
         error = " ".join(e for errors in form.errors.values() for e in errors)
-        return _answer(request, case, error=error)
+        return answer_with_panel(request, case, error=error)
     into = form.cleaned_data["into"]
     try:
         merge_case(case.pk, form.cleaned_data["version"], into, request.user)
     except StaleCase as stale:
-        return _answer(request, _load(case_id), error=_stale_message(stale.case))
+        return answer_with_panel(request, load_case(case_id), error=_stale_message(stale.case))
     except ValueError as problem:
-        return _answer(request, case, error=str(problem))
-    return _answer(request, _load(case_id), notice=f"Merged into case {into.pk}.")
+        return answer_with_panel(request, case, error=str(problem))
+    return answer_with_panel(request, load_case(case_id), notice=f"Merged into case {into.pk}.")

@@ -1,5 +1,6 @@
-"""The replies panel of the case page (draft, tone, approval, posting, remedies, follow-ups,
-outcome, blocking) and the owner's reply-template library.
+"""The replies panel of the case page (draft, tone, approval, posting) and the owner's
+reply-template library. Remedies, follow-ups and blocking live in the side panel
+(responses/views_case_care.py).
 
 With htmx an action answers with the re-rendered panel; an action that changes the case itself
 (posted, resolved) asks htmx to reload the page, so the triage panel's version stays current.
@@ -18,19 +19,18 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from monitors.platforms import spec_for
-from responses import followups, posting, replies
+from responses import posting, replies
 from responses.cases import StaleCase
 from responses.models import (
     Case,
-    FollowUp,
     PlatformPost,
-    Remedy,
     ReplyDraft,
     ReplySettings,
     ReplyTemplate,
 )
 from responses.reply_forms import DecisionForm, PostedForm, ReplyTextForm, StartForm, form_error
 from responses.text_diff import word_changes
+from responses.views_case import CASE_CHANGED
 from reviewwatch.roles import is_owner, owner_required
 
 STALE = (
@@ -77,15 +77,7 @@ def panel_context(case: Case, user, **extra) -> dict:
         "templates": replies.offered_templates(),
         "can_decide": bool(draft) and draft.state == ReplyDraft.State.PENDING and is_owner(user),
         "is_owner": is_owner(user),
-        "remedies": case.remedies.select_related("offered_by", "delivered_by"),
-        "remedy_form": extra.pop("remedy_form", None) or followups.RemedyForm(),
-        "followups": case.followups.select_related("created_by", "done_by"),
-        "followup_form": extra.pop("followup_form", None) or followups.FollowUpForm(),
-        "outcomes": followups.Outcome.CHOICES,
         "review_updates": case.review_updates.all(),
-        "suggested_outcome": followups.suggested_outcome(case),
-        "author_blocked": followups.is_blocked(case.mention.author),
-        "now": timezone.now(),
         "changed_from": None,  # the version an owner read before staff changed the reply
         "notice": "",
         "error": "",
@@ -99,7 +91,9 @@ def panel_context(case: Case, user, **extra) -> dict:
 def _panel(request: HttpRequest, case: Case, notice: str = "", error: str = "", **extra):
     context = panel_context(case, request.user, notice=notice, error=error, **extra)
     if request.htmx:
-        return render(request, "responses/partials/reply_panel.html", context)
+        response = render(request, "responses/partials/reply_panel.html", context)
+        response["HX-Trigger"] = CASE_CHANGED  # the timeline shows what the reply went through
+        return response
     if error:
         return render(request, "responses/partials/reply_page.html", context, status=400)
     messages.success(request, notice)
@@ -234,72 +228,6 @@ def reply_posted(request: HttpRequest, case_id: int) -> HttpResponse:
     except StaleCase:
         return _panel(request, _case(case_id), error=STALE)
     return _reload(request, case, "Marked as posted. The case now awaits the customer.")
-
-
-# --- Remedies, follow-ups, outcome, blocking -------------------------------------------------
-
-
-@require_POST
-def remedy_add(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = _case(case_id)
-    form = followups.RemedyForm(request.POST)
-    if not form.is_valid():
-        return _panel(request, case, error=form_error(form), remedy_form=form)
-    followups.offer_remedy(case, request.user, form)
-    return _panel(request, case, notice="Remedy recorded.")
-
-
-@require_POST
-def remedy_delivered(request: HttpRequest, case_id: int, remedy_id: int) -> HttpResponse:
-    case = _case(case_id)
-    followups.deliver_remedy(get_object_or_404(Remedy, pk=remedy_id, case=case), request.user)
-    return _panel(request, case, notice="Marked as delivered.")
-
-
-@require_POST
-def followup_add(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = _case(case_id)
-    form = followups.FollowUpForm(request.POST)
-    if not form.is_valid():
-        return _panel(request, case, error=form_error(form), followup_form=form)
-    data = form.cleaned_data
-    followups.schedule_followup(case, request.user, data["days"], data["note"])
-    return _panel(request, case, notice="Follow-up scheduled.")
-
-
-@require_POST
-def followup_done(request: HttpRequest, case_id: int, followup_id: int) -> HttpResponse:
-    case = _case(case_id)
-    followup = get_object_or_404(FollowUp, pk=followup_id, case=case)
-    followups.complete_followup(followup, request.user)
-    return _panel(request, case, notice="Follow-up done.")
-
-
-@require_POST
-def case_resolve(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = _case(case_id)
-    form = followups.OutcomeForm(request.POST)
-    if not form.is_valid():
-        return _panel(request, case, error="Choose an outcome. " + form_error(form))
-    data = form.cleaned_data
-    try:
-        followups.resolve(case.pk, data["version"], request.user, data["outcome"], data["note"])
-    except StaleCase:
-        return _panel(request, _case(case_id), error=STALE)
-    return _reload(request, case, f"Resolved: {data['outcome']}.")
-
-
-@require_POST
-@owner_required
-def block_author(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = _case(case_id)
-    try:
-        followups.block_author(case, request.user)
-    except ValueError as error:
-        return _panel(request, case, error=str(error))
-    return _panel(
-        request, case, notice=f"{case.mention.author} is blocked: new reviews open no case."
-    )
 
 
 # --- Template library (owner) ----------------------------------------------------------------

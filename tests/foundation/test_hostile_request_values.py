@@ -65,7 +65,7 @@ HOSTILE = [
     ("reply_posted", "case", "post", {"version": SUPERSCRIPT}),
     ("remedy_add", "case", "post", {"kind": "refund", "amount": "1e999999999", "note": NUL}),
     ("followup_add", "case", "post", {"days": SUPERSCRIPT, "note": NUL}),
-    ("case_resolve", "case", "post", {"version": SUPERSCRIPT, "outcome": "No response"}),
+    ("case_status", "case", "post", {"version": SUPERSCRIPT, "status": "resolved"}),
     ("reply_templates", "", "post", {"max_length": SUPERSCRIPT, "business_name": NUL}),
     ("reply_template_add", "", "post", {"name": "Long", "body": MEGA_WORD}),
     ("triage_settings", "", "post", {"urgent_hours": "1e999999999", "tag_names": NUL}),

@@ -55,6 +55,7 @@ STAFF_PAGES = {
     "case_priority",
     "case_tags",
     "case_note",
+    "case_timeline",
     "case_merge",
     "reply_workspace",
     "reply_tone",
@@ -67,7 +68,6 @@ STAFF_PAGES = {
     "remedy_delivered",
     "followup_add",
     "followup_done",
-    "case_resolve",
 }
 # Where a platform sends the owner back after signing in: without the state it was sent with,
 # it sends them on to the connections page.

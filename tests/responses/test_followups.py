@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.template import Context, Template
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,7 +17,7 @@ from monitors.polling import poll_source_now
 from monitors.signals import negative_mentions
 from responses.cases import Change, change_case
 from responses.digest_emails import summary_at
-from responses.followups import Outcome, block_author, resolve, schedule_followup
+from responses.followups import Outcome, block_author, resolved_with, schedule_followup
 from responses.models import Case, FollowUp, ReviewUpdate
 from responses.replies import mark_posted, save_draft, submit
 from tests.responses.test_cases_opening import make_source
@@ -133,19 +133,20 @@ def test_the_digest_summary_lists_the_readers_due_follow_ups(staff, other_staff,
 # --- Outcome ---------------------------------------------------------------------------------
 
 
-def test_resolving_with_an_outcome_closes_the_case(staff_client, staff):
+def test_resolving_with_an_outcome_closes_the_case_in_one_place(staff_client, staff):
     case = make_case()
-    url = reverse("case_resolve", args=[case.pk])
-    data = {"version": case.version, "outcome": Outcome.SATISFIED, "note": "Refund arrived"}
+    url = reverse("case_status", args=[case.pk])
+    data = {"version": case.version, "status": "resolved"}
+    data |= {"outcome": Outcome.SATISFIED, "outcome_note": "Refund arrived"}
     response = staff_client.post(url, data, **HTMX)
-    assert response.status_code == 204
+    assert response.status_code == 200 and response["HX-Trigger"] == "case-changed"
     case.refresh_from_db()
     assert case.status == Case.Status.RESOLVED
     assert case.outcome == "Customer satisfied: Refund arrived"
     stale = staff_client.post(url, data, **HTMX)
     assert "Someone changed this case" in stale.content.decode()
     unknown = staff_client.post(url, {**data, "outcome": "Whatever"}, **HTMX)
-    assert "Choose an outcome" in unknown.content.decode()
+    assert "Whatever is not one of the available choices" in unknown.content.decode()
 
 
 # --- The review updated after our reply ------------------------------------------------------
@@ -183,7 +184,7 @@ def test_a_review_raised_from_1_to_5_stars_after_our_reply_suggests_review_updat
     assert "replaced it at once" in update.new_text
     panel = render_case_panel(case, owner)
     assert "Recovered: 1★ → 5★ after our reply" in panel
-    assert 'value="Review updated" selected' in panel
+    assert 'value="Review updated" selected' in case_page(case, owner)
 
 
 def test_an_edit_before_any_reply_is_posted_is_not_a_review_update(
@@ -197,6 +198,13 @@ def test_an_edit_before_any_reply_is_posted_is_not_a_review_update(
         poll_source_now(source.pk)
     assert callbacks  # the edit was announced
     assert Case.objects.count() == 1 and not ReviewUpdate.objects.exists()
+
+
+def case_page(case: Case, user) -> str:
+    """The case page as `user` sees it."""
+    client = Client()
+    client.force_login(user)
+    return client.get(reverse("case", args=[case.pk])).content.decode()
 
 
 def render_case_panel(case: Case, user) -> str:
@@ -217,7 +225,7 @@ def test_a_new_negative_review_by_the_same_author_reopens_the_old_case(owner):
     old = Case.objects.get(mention=first)
     post_reply(old, owner)
     old.refresh_from_db()
-    resolve(old.pk, old.version, owner, Outcome.SATISFIED)
+    change_case(old.pk, old.version, owner, resolved_with(Outcome.SATISFIED))
     again = make_mention(source, author="DANA", text="Second lamp broke too.")
     negative_mentions.send(sender=Mention, mentions=[again])
     old.refresh_from_db()
@@ -258,4 +266,4 @@ def test_blocking_marks_existing_mentions_and_future_ones_open_no_case(httpserve
     assert poll_source_now(source.pk).status == "ok"
     new = Mention.objects.get(source=source)
     assert new.author_blocked and not Case.objects.filter(mention=new).exists()
-    assert "Blocked author" in render_case_panel(case, owner)
+    assert "Blocked author" in case_page(case, owner)

@@ -10,7 +10,7 @@ from django.utils import timezone
 from monitors.models import Source
 from monitors.polling import poll_source_now
 from responses.cases import Change, change_case
-from responses.followups import Outcome, resolve
+from responses.followups import Outcome, resolved_with
 from responses.models import Case, OwnerAlert
 from reviewwatch.celery import app as celery_app
 from tests.responses.test_followups import post_reply, render_case_panel, serve_reviews
@@ -32,7 +32,7 @@ def committed(django_capture_on_commit_callbacks):
 def test_reports_count_only_posted_replies_as_answered_in_public(owner, owner_client):
     configure()
     resolved, dismissed, bulk_resolved, answered = (make_case() for _ in range(4))
-    resolve(resolved.pk, resolved.version, owner, Outcome.COULD_NOT_RESOLVE)
+    change_case(resolved.pk, resolved.version, owner, resolved_with(Outcome.COULD_NOT_RESOLVE))
     change_case(
         dismissed.pk,
         dismissed.version,
@@ -73,7 +73,7 @@ def test_same_author_again_reopens_the_case_with_a_new_due_time_and_the_new_comp
     case = Case.objects.get()
     post_reply(case, owner)
     case.refresh_from_db()
-    resolve(case.pk, case.version, owner, Outcome.SATISFIED)
+    change_case(case.pk, case.version, owner, resolved_with(Outcome.SATISFIED))
     Case.objects.filter(pk=case.pk).update(due_at=timezone.now() - timezone.timedelta(days=2))
     with committed():
         poll_source_now(source.pk)
@@ -102,7 +102,7 @@ def test_relapse_reopens_the_case_and_alerts_assignee_and_owners_in_red(
     with committed():
         poll_source_now(source.pk)
     case.refresh_from_db()
-    resolve(case.pk, case.version, owner, Outcome.REVIEW_UPDATED)
+    change_case(case.pk, case.version, owner, resolved_with(Outcome.REVIEW_UPDATED))
     assert smtp_server.messages == []  # a recovery is good news, no alert
     serve_reviews(httpserver, [{**dana, "stars": 1, "text": "Broke again. Never again."}])
     with committed():

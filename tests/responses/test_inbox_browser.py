@@ -46,10 +46,11 @@ def timeline(page: Page):
     return page.get_by_role("list", name="Timeline")
 
 
-def change_status(page: Page, status: str, outcome: str = "") -> None:
+def change_status(page: Page, status: str, outcome: str = "", note: str = "") -> None:
     page.get_by_label("Status", exact=True).select_option(label=status)
     if outcome:
-        page.get_by_label("Outcome (when resolving)").fill(outcome)
+        page.get_by_label("Outcome (when resolving)").select_option(label=outcome)
+        page.get_by_label("Note on the outcome (optional)").fill(note)
     page.get_by_role("button", name="Change status").click()
     expect(page.locator("[data-status]")).to_have_text(status)
 
@@ -90,7 +91,9 @@ def test_polled_negative_review_is_triaged_by_owner_and_staff(
     page.get_by_label("Internal note").fill("Called Dana, a new lamp ships today. @alice FYI")
     page.get_by_role("button", name="Add note").click()
     expect(timeline(page)).to_contain_text("a new lamp ships today")
-    change_status(page, "Resolved", outcome="Replacement sent; Dana thanked us.")
+    change_status(
+        page, "Resolved", outcome="Customer satisfied", note="Replacement sent; Dana thanked us."
+    )
 
     steps = timeline(page).get_by_role("listitem")
     expect(steps).to_have_count(6)
@@ -165,6 +168,8 @@ def test_keyboard_only_triage_from_inbox_to_resolved(live_server, page: Page, ow
     tab_to(page, "#status")
     page.keyboard.type("Resolved")
     tab_to(page, "#outcome")
+    page.keyboard.type("Customer satisfied")
+    tab_to(page, "#outcome-note")
     page.keyboard.type("Voucher given.")
     tab_to(page, page.get_by_role("button", name="Change status"))
     page.keyboard.press("Enter")

@@ -113,8 +113,10 @@ def test_staff_reply_is_toned_approved_posted_and_the_updated_review_resolves_th
     update = page.locator("[data-review-update]")
     expect(update).to_contain_text("Recovered: 1★ → 5★ after our reply")
     expect(update).to_contain_text("They replaced my lamp at once.")
-    expect(page.get_by_label("Resolve with the outcome")).to_have_value("Review updated")
-    page.get_by_role("button", name="Resolve").click()
-    expect(page.get_by_text("Resolved: Review updated.").first).to_be_visible()
+    expect(page.get_by_label("Outcome (when resolving)")).to_have_value("Review updated")
+    page.get_by_label("Status", exact=True).select_option(label="Resolved")
+    page.get_by_role("button", name="Change status").click()
+    expect(page.locator("[data-status]")).to_have_text("Resolved")
+    expect(page.locator("[data-outcome]")).to_have_text("Review updated")
     case.refresh_from_db()
     assert case.status == Case.Status.RESOLVED and case.outcome == "Review updated"
