@@ -102,8 +102,9 @@
     }
   });
 
-  // Keep the keyboard position on the row htmx has just replaced.
-  document.addEventListener("htmx:afterSwap", function () {
+  // Keep the keyboard position on the row htmx has just replaced. After the settle, not the
+  // swap: htmx's settle step puts the new row's own class attribute back, dropping ours.
+  document.addEventListener("htmx:afterSettle", function () {
     var row = currentRow();
     if (row) select(row);
   });

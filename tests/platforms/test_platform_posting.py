@@ -55,7 +55,9 @@ def case(play, play_source, owner) -> Case:
 
 def approved(case: Case, staff, owner, text: str = REPLY) -> ReplyDraft:
     draft = submit(save_draft(case, staff, text).draft, staff)
-    return approve(draft, owner, draft.versions.last().number)
+    draft = approve(draft, owner, draft.versions.last().number)
+    assert set(run_queued_tasks()) == {"responses.tasks.send_approval_emails"}  # told by email
+    return draft
 
 
 def post_from_the_case_page(client, case: Case) -> str:

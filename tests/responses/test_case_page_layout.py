@@ -45,8 +45,16 @@ def test_the_reply_takes_the_main_column_with_triage_beside_it_and_the_timeline_
 ):
     page.set_viewport_size(DESKTOP)
     log_in(page, live_server.url, "alice@example.com")
+    refused = []
+    page.on(
+        "console",
+        lambda message: refused.append(message.text) if "Policy" in message.text else None,
+    )
     page.goto(f"{live_server.url}/cases/{case.pk}/")
     wait_for_htmx_idle(page)
+    page.get_by_label("Reply to Dana").fill("Thank you, and we are sorry.")  # the tone check runs
+    expect(page.locator("#reply-tone")).to_contain_text("Tone score")
+    assert refused == [], "the Content Security Policy refused nothing on the case page"
     review, composer = box(page, ".case-mention"), box(page, "#reply-text")
     tone, side = box(page, "#reply-tone"), box(page, "#case-panel")
     timeline = box(page, "#case-timeline")
