@@ -20,6 +20,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
 
+from monitors.models import Subject
 from responses.cases import clock
 from responses.models import OPEN_STATUSES, Case, DigestPreference, Event
 from reviewwatch.emails import send_email, send_once
@@ -30,9 +31,16 @@ CLAIMS_PER_TICK = 200
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def breached(now: datetime) -> Q:
-    """Open, never answered in public, and past its due time: the inbox's "Breached" filter."""
+def clock_ran_out(now: datetime) -> Q:
+    """Open, never answered in public, and past its due time (on the case row alone, so a
+    conditional UPDATE re-checks all of it when it waits for a row lock)."""
     return Q(status__in=OPEN_STATUSES, responded=False, due_at__lt=now)
+
+
+def breached(now: datetime) -> Q:
+    """The inbox's "Breached" filter: the clock ran out, and the case is not a competitor's
+    (there is nothing to answer in public, so no clock runs out)."""
+    return clock_ran_out(now) & ~Q(mention__subject=Subject.COMPETITOR)
 
 
 def unalerted_breaches(now: datetime) -> QuerySet[Case]:
@@ -57,9 +65,9 @@ def claim_next_breach(now: datetime) -> Breach | None:
         if candidate is None:
             return None
         with transaction.atomic():
-            claimed = unalerted_breaches(now).filter(
-                pk=candidate.pk, clock_from=candidate.clock_from
-            )
+            claimed = Case.objects.filter(
+                clock_ran_out(now), pk=candidate.pk, clock_from=candidate.clock_from
+            ).exclude(breach_alerted_clock=F("clock_from"))
             if claimed.update(breach_alerted_clock=F("clock_from")):
                 people = list(recipients(candidate))
                 Event.objects.create(
