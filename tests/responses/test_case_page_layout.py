@@ -108,3 +108,22 @@ def test_times_show_in_the_readers_own_zone_with_the_zone_named(
     seen = timezone.localtime(case.mention.first_seen_at, timezone=ZoneInfo("Asia/Tokyo"))
     expect(page.locator(".case-mention")).to_contain_text(f"first seen {seen:%Y-%m-%d %H:%M} JST")
     expect(page.locator("#case-timeline time").first).to_contain_text("JST")
+
+
+@pytest.mark.browser
+def test_case_page_screenshots_on_desktop_and_phone(live_server, page: Page, owner, case, docs_dir):
+    """docs/case.png and docs/case-phone.png for the README (written only by `make docs`)."""
+    log_in(page, live_server.url, "alice@example.com")
+    for name, size in (("case.png", DESKTOP), ("case-phone.png", PHONE)):
+        page.set_viewport_size(size)
+        page.goto(f"{live_server.url}/cases/{case.pk}/")
+        wait_for_htmx_idle(page)
+        page.get_by_label("Reply to Dana").fill(
+            "Hi Dana, thank you for telling us, and we are sorry the soup arrived cold. "
+            "We would like to invite you back for a meal on us. Please write to us so we can "
+            "arrange it."
+        )
+        expect(page.locator("#reply-tone")).to_contain_text("Tone score")
+        shot = docs_dir / name
+        page.screenshot(path=str(shot), full_page=True)
+        assert shot.stat().st_size > 10_000
