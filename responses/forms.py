@@ -1,13 +1,15 @@
-"""Forms for the inbox filters, case actions, bulk actions and the owner's triage settings."""
+"""Forms for the inbox and Mentions list filters, case actions, bulk actions and the owner's
+triage settings."""
 
 from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import get_user_model
 
-from monitors.models import Source, Subject
+from monitors.models import Label, Source, Subject
 from responses.followups import Outcome
 from responses.inbox import InboxFilters
+from responses.mention_list import MentionFilters
 from responses.models import Case, Tag, TriageSettings
 from reviewwatch.request_values import whole_number
 
@@ -36,24 +38,71 @@ def is_active_colleague(value: str) -> bool:
     return person_id is not None and active_people().filter(pk=person_id).exists()
 
 
-class InboxFilterForm(forms.Form):
-    """The inbox filters, read from GET so any view can be bookmarked."""
+class MentionFilterFields(forms.Form):
+    """The filters the inbox and the Mentions list share, read from GET so any view can be
+    bookmarked. A value that is not understood leaves its filter out rather than failing the
+    page; ignored_values() says which, in words."""
 
     q = forms.CharField(required=False, label="Search text", max_length=200)
-    status = forms.ChoiceField(required=False, choices=STATUS_FILTER_CHOICES)
     source = forms.ModelChoiceField(
         required=False, queryset=Source.objects.all(), empty_label="All sources"
     )
     subject = forms.ChoiceField(required=False, choices=[("", "Any subject"), *Subject.choices])
-    assignee = forms.ChoiceField(required=False, label="Assignee")
     rating = forms.ChoiceField(required=False, choices=RATING_CHOICES)
-    tag = forms.ModelChoiceField(required=False, queryset=Tag.objects.all(), empty_label="Any tag")
     since = forms.DateField(
         required=False, label="Seen from", widget=forms.DateInput({"type": "date"})
     )
     until = forms.DateField(
         required=False, label="Seen until", widget=forms.DateInput({"type": "date"})
     )
+
+    EXPECTED = {
+        "q": "text to search for (at most 200 characters)",
+        "source": "one of the sources",
+        "subject": "ours or a competitor",
+        "rating": "one of the ratings in the list",
+        "since": "a date such as 2026-03-31",
+        "until": "a date such as 2026-03-31",
+    }
+
+    def valid_values(self) -> dict:
+        """The cleaned value of every field that was understood."""
+        self.is_valid()
+        return {
+            name: self.cleaned_data.get(name) for name in self.fields if name not in self.errors
+        }
+
+    def ignored_values(self) -> list[str]:
+        """One sentence per value that was not understood, naming it and what was expected."""
+        self.is_valid()
+        sentences = []
+        for name in self.fields:
+            if name not in self.errors:
+                continue
+            shown = "".join(c for c in str(self.data.get(name, "")) if c.isprintable())
+            shown = shown if len(shown) <= 40 else shown[:39] + "…"
+            expected = self.EXPECTED.get(name, "a value in the list")
+            sentences.append(
+                f"{self.fields[name].label or name.title()}: “{shown}” is not {expected}, "
+                "so this filter is left out."
+            )
+        return sentences
+
+
+class InboxFilterForm(MentionFilterFields):
+    """The inbox filters: the mention filters, and the case's status, assignee and tag."""
+
+    status = forms.ChoiceField(required=False, choices=STATUS_FILTER_CHOICES)
+    assignee = forms.ChoiceField(required=False, label="Assignee")
+    tag = forms.ModelChoiceField(required=False, queryset=Tag.objects.all(), empty_label="Any tag")
+    field_order = ["q", "status", "source", "subject", "assignee"]
+    field_order += ["rating", "tag", "since", "until"]
+    EXPECTED = {
+        **MentionFilterFields.EXPECTED,
+        "status": "one of the statuses",
+        "assignee": "one of the people in the list",
+        "tag": "one of the tags",
+    }
 
     def __init__(self, data, people: list, **kwargs):
         super().__init__(data, **kwargs)
@@ -66,10 +115,7 @@ class InboxFilterForm(forms.Form):
 
     def filters(self) -> InboxFilters:
         """The valid filters; an invalid value is ignored rather than failing the page."""
-        self.is_valid()
-        data = {
-            name: self.cleaned_data.get(name) for name in self.fields if name not in self.errors
-        }
+        data = self.valid_values()
         return InboxFilters(
             status=data.get("status") or "open",
             source_id=data["source"].pk if data.get("source") else None,
@@ -77,6 +123,26 @@ class InboxFilterForm(forms.Form):
             assignee=data.get("assignee") or "",
             max_rating=data.get("rating") or "",
             tag_id=data["tag"].pk if data.get("tag") else None,
+            since=data.get("since"),
+            until=data.get("until"),
+            q=data.get("q") or "",
+        )
+
+
+class MentionFilterForm(MentionFilterFields):
+    """The Mentions list filters: the inbox's that apply to mentions, and the label."""
+
+    label = forms.ChoiceField(required=False, choices=[("", "Any label"), *Label.choices])
+    field_order = ["q", "source", "subject", "rating", "label", "since", "until"]
+    EXPECTED = {**MentionFilterFields.EXPECTED, "label": "negative, neutral or positive"}
+
+    def filters(self) -> MentionFilters:
+        data = self.valid_values()
+        return MentionFilters(
+            source_id=data["source"].pk if data.get("source") else None,
+            subject=data.get("subject") or "",
+            max_rating=data.get("rating") or "",
+            label=data.get("label") or "",
             since=data.get("since"),
             until=data.get("until"),
             q=data.get("q") or "",

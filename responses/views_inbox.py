@@ -18,12 +18,12 @@ from responses.cases import (
     open_case,
     short_duration,
 )
-from responses.forms import BulkForm, InboxFilterForm, active_people
+from responses.forms import BulkForm, InboxFilterForm, MentionFilterForm, active_people
 from responses.inbox import inbox_page
+from responses.mention_list import mention_page
 from responses.models import OPEN_STATUSES, Case
 from reviewwatch.request_values import whole_number
 
-MENTIONS_PAGE = 50
 NOTHING_SELECTED = "Select at least one case."
 
 
@@ -142,14 +142,23 @@ def _bulk_answer(request: HttpRequest, filters: QueryDict, notice: str) -> HttpR
 
 
 def mentions(request: HttpRequest) -> HttpResponse:
-    """Every mention, newest first, with its case or a button to open one."""
-    found = Mention.objects.select_related("source", "case").defer("html").order_by("-id")
+    """Every mention, newest first, under the filters in the URL, with why it is flagged and
+    its case or a button to open one."""
+    form = MentionFilterForm(request.GET)
     before = whole_number(request.GET.get("before", ""))
-    if before is not None:
-        found = found.filter(id__lt=before)
-    rows = list(found[: MENTIONS_PAGE + 1])
-    more = rows[MENTIONS_PAGE - 1].pk if len(rows) > MENTIONS_PAGE else None
-    context = {"nav": "inbox", "mentions": rows[:MENTIONS_PAGE], "before": more}
+    page = mention_page(form.filters(), before)
+    query = request.GET.copy()
+    query.pop("before", None)
+    context = {
+        "nav": "inbox",
+        "form": form,
+        "ignored": form.ignored_values(),
+        "mentions": page.mentions,
+        "before": page.next_before,
+        "query": query.urlencode(),
+        "is_first_page": before is None,
+        "more_filters_open": any(query.get(name) for name in form.fields if name != "q"),
+    }
     return render(request, "responses/case_mentions.html", context)
 
 
