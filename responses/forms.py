@@ -97,12 +97,6 @@ class InboxFilterForm(MentionFilterFields):
     tag = forms.ModelChoiceField(required=False, queryset=Tag.objects.all(), empty_label="Any tag")
     field_order = ["q", "status", "source", "subject", "assignee"]
     field_order += ["rating", "tag", "since", "until"]
-    EXPECTED = {
-        **MentionFilterFields.EXPECTED,
-        "status": "one of the statuses",
-        "assignee": "one of the people in the list",
-        "tag": "one of the tags",
-    }
 
     def __init__(self, data, people: list, **kwargs):
         super().__init__(data, **kwargs)
