@@ -8,7 +8,7 @@ page 500 costs what page 1 costs (the partial index `case_open_queue` covers the
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.db.models import BooleanField, Count, QuerySet
 from django.db.models.expressions import RawSQL
@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from monitors.search import search_mentions
 from responses.breaches import breached
+from responses.mention_list import seen_between
 from responses.models import OPEN_STATUSES, Case
 from reviewwatch.request_values import whole_number
 
@@ -94,12 +95,7 @@ def filtered_cases(filters: InboxFilters, user, with_status: bool = True) -> Que
         cases = cases.filter(mention__rating__lte=int(filters.max_rating))
     if filters.tag_id:
         cases = cases.filter(tags__id=filters.tag_id)
-    if filters.since:
-        start = datetime.combine(filters.since, time.min, tzinfo=UTC)
-        cases = cases.filter(mention__first_seen_at__gte=start)
-    if filters.until:
-        end = datetime.combine(filters.until + timedelta(days=1), time.min, tzinfo=UTC)
-        cases = cases.filter(mention__first_seen_at__lt=end)
+    cases = cases.filter(seen_between("mention__first_seen_at", filters.since, filters.until))
     return search_mentions(cases, filters.q, prefix="mention__")
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from monitors.models import Mention
@@ -40,6 +40,17 @@ def _start_of(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
 
 
+def seen_between(field: str, since: date | None, until: date | None) -> Q:
+    """`field` on the days from `since` to `until`, both included, as the reader's calendar
+    has them (the inbox and the Mentions list mean the same days)."""
+    days = Q()
+    if since:
+        days &= Q(**{f"{field}__gte": _start_of(since)})
+    if until and until < date.max:  # every day is on or before the last
+        days &= Q(**{f"{field}__lt": _start_of(until + timedelta(days=1))})
+    return days
+
+
 def filtered_mentions(filters: MentionFilters) -> QuerySet:
     found = Mention.objects.all()
     if filters.source_id:
@@ -52,10 +63,7 @@ def filtered_mentions(filters: MentionFilters) -> QuerySet:
         found = found.filter(rating__lte=int(filters.max_rating))
     if filters.label:
         found = found.filter(label=filters.label)
-    if filters.since:
-        found = found.filter(first_seen_at__gte=_start_of(filters.since))
-    if filters.until and filters.until < date.max:  # every day is on or before the last
-        found = found.filter(first_seen_at__lt=_start_of(filters.until + timedelta(days=1)))
+    found = found.filter(seen_between("first_seen_at", filters.since, filters.until))
     return search_mentions(found, filters.q)
 
 

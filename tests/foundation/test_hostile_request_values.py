@@ -37,6 +37,7 @@ HOSTILE = [
     ("home", "", "get", {"after": f"{SUPERSCRIPT}_1_1"}),
     ("home", "", "get", {"after": f"1_1_{HUGE}"}),
     ("home", "", "get", {"after": "-1_-5_-1"}),
+    ("home", "", "get", {"since": "0001-01-01", "until": "9999-12-31"}),
     ("home", "", "get", {"assignee": SUPERSCRIPT, "rating": SUPERSCRIPT, "source": SUPERSCRIPT}),
     ("home", "", "get", {"tag": HUGE, "source": HUGE, "since": "99999-01-01", "q": NUL}),
     ("mentions", "", "get", {"before": SUPERSCRIPT}),
