@@ -43,11 +43,22 @@ class TagCount:
     cases: int
 
 
+def phrase_search(phrase: str) -> str:
+    """The Mentions list's `q` that finds a phrase's mentions: words that stand together
+    quoted, the words around the model's ellipsis apart ("not … work" → `not work`)."""
+    parts = (" ".join(part.replace('"', " ").split()) for part in phrase.split("…"))
+    return " ".join(f'"{part}"' if " " in part else part for part in parts if part)
+
+
 @dataclass(frozen=True)
 class PhraseCount:
     phrase: str
     count: int
     mention_ids: tuple[int, ...]  # the most recent mentions behind it, at most MENTIONS_PER_PHRASE
+
+    @property
+    def search(self) -> str:
+        return phrase_search(self.phrase)
 
 
 @dataclass(frozen=True)
@@ -60,6 +71,10 @@ class PhraseTrend:
     @property
     def change(self) -> int:
         return self.count - self.previous_count
+
+    @property
+    def search(self) -> str:
+        return phrase_search(self.phrase)
 
 
 @dataclass(frozen=True)
