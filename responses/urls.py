@@ -1,6 +1,7 @@
 from django.urls import path
 
 from responses import (
+    exports,
     views_case,
     views_delete,
     views_inbox,
@@ -17,6 +18,8 @@ urlpatterns = [
     path("settings/triage/", views_triage_settings.triage_settings, name="triage_settings"),
     path("cases/bulk", views_inbox.bulk, name="cases_bulk"),
     path("mentions/", views_inbox.mentions, name="mentions"),
+    path("mentions/export.csv", exports.mentions_csv, name="mentions_csv"),
+    path("cases/export.csv", exports.cases_csv, name="cases_csv"),
     path("mentions/<int:mention_id>/case", views_inbox.open_case_by_hand, name="case_open"),
     path("mentions/<int:mention_id>/label", views_labels.correct_label, name="mention_label"),
     path("mentions/<int:mention_id>/delete", views_delete.mention_delete, name="mention_delete"),
