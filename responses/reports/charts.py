@@ -1,12 +1,9 @@
 """Server-rendered SVG charts for the reports: pure functions from plain series to safe markup.
 
-Each chart is told apart without colour: stacked bars by fill pattern (solid, stripes, dots, …),
-lines by dash style and marker shape, with a legend drawn the same way. The <svg> has role="img",
-a <title> and a <desc> that say in words what the chart shows, and every chart comes with a table
-of the same numbers (templates/responses/reports/partials/chart.html renders both).
-
-No style="" attribute anywhere (the strict CSP refuses them): only SVG presentation attributes.
-All text is escaped; every element is built by `_el`, which escapes attribute values and text.
+Series are told apart without colour: bars by fill pattern, lines by dash and marker, with a
+legend drawn the same way. The <svg> has role="img", a <title> and a <desc> saying in words what
+it shows, and a table of the same numbers (templates/responses/reports/partials/chart.html shows
+both). Every element is built by `_el`, which escapes values and text; no style="" (strict CSP).
 
 Email: the SVG is standalone (it carries its xmlns), so it can be inlined or, through
 `Chart.as_data_uri()`, used as an <img src>. Apple Mail, iOS Mail and Thunderbird show it; Gmail
@@ -21,6 +18,7 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import groupby
 
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
@@ -29,6 +27,7 @@ WIDTH, HEIGHT = 720, 320
 LEFT, RIGHT, BOTTOM = 64, 16, 56  # margins around the plot: y-axis ticks, x-axis labels
 LEGEND_ROW, LEGEND_COLUMNS = 22, 3
 MAX_X_LABELS = 8
+MAX_DRAWN = 240  # bars or points; about 2 px each in the plot
 MAX_MARKED_POINTS = 60  # beyond this a line shows markers only on points standing alone
 FONT = "system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif"
 INK, MUTED, GRID = "#1b1f24", "#5a6270", "#d6dae1"
@@ -83,16 +82,17 @@ def stacked_bar_chart(
 ) -> Chart:  # fmt: skip
     """Counts per day or week (`labels`), several series stacked in each bar."""
     _check(chart_id, labels, series)
-    totals = [sum(s.values[i] or 0 for s in series) for i in range(len(labels))]
+    drawn, stacks, size = _grouped(labels, series, lambda group: sum(v or 0 for v in group))
+    totals = [sum(s.values[i] or 0 for s in stacks) for i in range(len(drawn))]
     top, ticks = _scale(totals, whole=_all_whole(series))
-    slot, plot_top, plot_bottom = _plot_frame(len(labels), len(series))
+    slot, plot_top, plot_bottom = _plot_frame(len(drawn), len(series))
     bar, scale = (slot * 0.7 if slot >= 4 else slot), (plot_bottom - plot_top) / top
     edge = {"stroke": "#fff", "stroke_width": 0.5} if slot >= 4 else {}
     parts = [_defs(chart_id, len(series)), *_legend(chart_id, series, lines=False)]
     parts += _y_axis(ticks, top, plot_top, plot_bottom, unit)
-    for i in range(len(labels)):
+    for i in range(len(drawn)):
         base = plot_bottom
-        for index, one in enumerate(series):
+        for index, one in enumerate(stacks):
             height = (one.values[i] or 0) * scale
             if height > 0:
                 base -= height
@@ -101,8 +101,10 @@ def stacked_bar_chart(
                     _el("rect", data_series=index, x=x, y=base, width=bar, height=height,
                         fill=_fill(chart_id, index), **edge)
                 )  # fmt: skip
-    parts += _x_axis(labels, slot, plot_bottom, x_label)
-    description = _describe_series(labels, series, unit, x_label)
+    parts += _x_axis(drawn, slot, plot_bottom, x_label)
+    description = _describe_series(labels, series, unit, x_label, totals=True)
+    if size > 1:
+        description += f" Each bar adds up {size} rows of the table."
     return _chart(chart_id, title, description, parts, labels, series, x_label, total=True)
 
 
@@ -115,11 +117,12 @@ def line_chart(
     _check(chart_id, labels, series)
     values = [v for s in series for v in s.values if v is not None]
     top, ticks = _scale([*values, y_max or 0], whole=_all_whole(series))
-    slot, plot_top, plot_bottom = _plot_frame(len(labels), len(series))
+    drawn, lines, size = _grouped(labels, series, _mean)
+    slot, plot_top, plot_bottom = _plot_frame(len(drawn), len(series))
     scale = (plot_bottom - plot_top) / top
     parts = [*_legend(chart_id, series, lines=True)]
     parts += _y_axis(ticks, top, plot_top, plot_bottom, unit)
-    for index, one in enumerate(series):
+    for index, one in enumerate(lines):
         points = [
             None if v is None else (LEFT + (i + 0.5) * slot, plot_bottom - v * scale)
             for i, v in enumerate(one.values)
@@ -131,10 +134,12 @@ def line_chart(
                         stroke_width=2, stroke_dasharray=DASHES[index],
                         points=" ".join(f"{_n(x)},{_n(y)}" for x, y in run))
                 )  # fmt: skip
-            if len(run) == 1 or len(labels) <= MAX_MARKED_POINTS:
+            if len(run) == 1 or len(drawn) <= MAX_MARKED_POINTS:
                 parts += [_marker(index, x, y) for x, y in run]
-    parts += _x_axis(labels, slot, plot_bottom, x_label)
-    description = _describe_series(labels, series, unit, x_label)
+    parts += _x_axis(drawn, slot, plot_bottom, x_label)
+    description = _describe_series(labels, series, unit, x_label, totals=False)
+    if size > 1:
+        description += f" Each point averages {size} rows of the table."
     return _chart(chart_id, title, description, parts, labels, series, x_label, total=False)
 
 
@@ -164,9 +169,6 @@ def ranked_bar_chart(
     header = item_label.capitalize()
     return _chart(chart_id, title, words if items else "", parts, labels, series, header,
                   total=False, height=height)  # fmt: skip
-
-
-# ---- validation and scale ----
 
 
 def _check(chart_id: str, labels: Sequence[str], series: Sequence[Series]) -> None:
@@ -205,18 +207,25 @@ def _plot_frame(points: int, series_count: int) -> tuple[float, float, float]:
     return (WIDTH - LEFT - RIGHT) / max(points, 1), 16 + legend_rows * LEGEND_ROW, HEIGHT - BOTTOM
 
 
+def _grouped(labels: Sequence[str], series: Sequence[Series], combine):
+    """Past MAX_DRAWN points, neighbours are drawn as one (first label, values combined), so the
+    markup stays bounded however long the range; the table keeps every row."""
+    size = math.ceil(len(labels) / MAX_DRAWN)
+    if size <= 1:
+        return labels, series, 1
+    starts = range(0, len(labels), size)
+    grouped = [Series(s.name, [combine(s.values[i : i + size]) for i in starts]) for s in series]
+    return [labels[i] for i in starts], grouped, size
+
+
+def _mean(values: Sequence[float | None]) -> float | None:
+    present = [v for v in values if v is not None]
+    return sum(present) / len(present) if present else None
+
+
 def _runs(points: list[tuple[float, float] | None]) -> list[list[tuple[float, float]]]:
     """Consecutive points with a value: the pieces of a line between its gaps."""
-    runs: list[list[tuple[float, float]]] = [[]]
-    for point in points:
-        if point is None:
-            runs.append([])
-        else:
-            runs[-1].append(point)
-    return [run for run in runs if run]
-
-
-# ---- numbers and text ----
+    return [list(run) for drawn, run in groupby(points, key=lambda p: p is not None) if drawn]
 
 
 def _n(value: float) -> str:
@@ -226,9 +235,9 @@ def _n(value: float) -> str:
 
 def _number(value: float) -> str:
     """A value for the table and the description: 1,234 or 4.25."""
-    if float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
+    return (
+        f"{int(value):,}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
+    )
 
 
 def _compact(value: float) -> str:
@@ -241,9 +250,6 @@ def _compact(value: float) -> str:
 
 def _short(label: str, limit: int) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "…"
-
-
-# ---- drawing ----
 
 
 def _el(tag: str, content: object = "", /, **attributes: object) -> SafeString:
@@ -347,18 +353,12 @@ def _x_axis(labels: Sequence[str], slot: float, bottom: float, x_label: str) -> 
     return parts
 
 
-# ---- words and table ----
-
-
-def _describe_series(labels: Sequence[str], series: Sequence[Series], unit: str, x: str) -> str:
-    """What the chart shows, in words: the range, then per series its total, low and peak."""
+def _describe_series(labels, series, unit: str, x: str, *, totals: bool) -> str:
+    """What the chart shows, in words: the range, then per series its total (counts) or first
+    and last value (averages), its low and its peak."""
     if not labels:
         return ""
-    span = (
-        f"{len(labels)} × {x.lower()}, {labels[0]} to {labels[-1]}"
-        if len(labels) > 1
-        else labels[0]
-    )
+    span = f"{len(labels)} × {x.lower()}, {labels[0]} to {labels[-1]}" if labels[1:] else labels[0]
     sentences = [f"{unit.capitalize()}, {span}."]
     for one in series:
         present = [(v, label) for v, label in zip(one.values, labels, strict=True) if v is not None]
@@ -367,16 +367,17 @@ def _describe_series(labels: Sequence[str], series: Sequence[Series], unit: str,
             continue
         high, high_at = max(present, key=lambda pair: pair[0])
         low, gaps = min(v for v, _ in present), len(labels) - len(present)
+        (first, first_at), (last, last_at) = present[0], present[-1]
+        summary = f"{_number(first)} ({first_at}) to {_number(last)} ({last_at})"
+        summary = f"total {_number(sum(v for v, _ in present))}" if totals else summary
         sentences.append(
-            f"{one.name}: total {_number(sum(v for v, _ in present))}, lowest {_number(low)}, "
-            f"highest {_number(high)} ({high_at}){f', no value for {gaps}' if gaps else ''}."
+            f"{one.name}: {summary}, lowest {_number(low)}, highest {_number(high)} ({high_at})"
+            f"{f', no value for {gaps}' if gaps else ''}."
         )
     return " ".join(sentences)
 
 
-def _chart(
-    chart_id, title, description, parts, labels, series, row_header, *, total, height=HEIGHT
-):
+def _chart(chart_id, title, description, parts, labels, series, header, *, total, height=HEIGHT):
     description = description or "No data in this period."
     svg = _el(
         "svg",
@@ -387,7 +388,7 @@ def _chart(
         width=WIDTH, height=height, font_family=FONT,
     )  # fmt: skip
     total = total and len(series) > 1
-    headers = (row_header, *(s.name for s in series), *(("Total",) if total else ()))
+    headers = (header, *(s.name for s in series), *(("Total",) if total else ()))
     rows = []
     for i, label in enumerate(labels):
         cells = ["no value" if s.values[i] is None else _number(s.values[i]) for s in series]

@@ -80,7 +80,10 @@ def test_a_line_breaks_where_there_is_no_value_and_marks_each_point():
     ys = [float(point.split(",")[1]) for point in lines[0].get("points").split()]
     zero = ys[0] + (ys[0] - ys[1]) / 0.5 * 3  # 3 stars sit 3 units above the axis
     assert (zero - ys[0]) / (zero - ys[1]) == pytest.approx(3 / 3.5)
-    assert "no value for 2" in chart.description
+    assert (
+        "Google: 4.5 (a) to 2 (f), lowest 2, highest 4.5 (a), no value for 2." in chart.description
+    )
+    assert "total" not in chart.description, "averages are not added up"
     assert chart.table.rows[1] == ("b", ("no value",))
 
 
@@ -92,12 +95,15 @@ def test_lines_differ_by_dash_and_marker_shape_as_in_their_legend():
     svg = parse(chart)
     dashes = [line.get("stroke-dasharray") for line in svg.iter(f"{SVG}polyline")]
     assert len(set(dashes)) == 2
-    legend = [m for m in svg.iter() if m.get("data-legend") is not None]
-    point = {m.get("data-series"): m.tag for m in svg.iter() if m.get("data-series") is not None}
-    assert legend[0].tag != legend[1].tag, "a circle and a square"
-    assert [m.tag for m in legend] == [point["0"], point["1"]] or point["0"] != point["1"]
-    legend_dashes = [line.get("stroke-dasharray") for line in svg.iter(f"{SVG}line")][:2]
-    assert legend_dashes == dashes
+    legend = [m.tag for m in svg.iter() if m.get("data-legend") is not None]
+    points = {
+        (m.get("data-series"), m.tag)
+        for m in svg.iter()
+        if m.get("data-series") is not None and m.tag != f"{SVG}polyline"
+    }
+    assert points == {("0", legend[0]), ("1", legend[1])} and legend[0] != legend[1]
+    legend_lines = [line for line in svg.iter(f"{SVG}line") if line.get("stroke-dasharray")]
+    assert [line.get("stroke-dasharray") for line in legend_lines] == dashes
 
 
 def test_the_chart_names_itself_for_screen_readers_with_a_title_and_a_summary():
@@ -203,19 +209,29 @@ def test_series_that_do_not_fit_the_labels_or_a_bad_id_are_refused():
 
 def test_a_thousand_days_thin_the_axis_labels_and_keep_the_markup_bounded():
     labels = [f"day {n}" for n in range(1000)]
-    bars_chart = sentiment_chart(
-        {"Negative": [n % 7 for n in range(1000)], "Positive": [n % 5 for n in range(1000)]},
-        labels=labels,
+    eight = {f"Source {k}": [1 + (n + k) % 3 for n in range(1000)] for k in range(8)}
+    bars_chart = sentiment_chart(eight, labels=labels)
+    lines = line_chart(
+        "trend", "Rating", labels, [Series(name, v) for name, v in eight.items()], unit="stars"
     )
-    gappy = Series("G", [None if n % 100 == 1 else 4 for n in range(1000)])
-    lines = line_chart("trend", "Rating", labels, [gappy], unit="stars", y_max=5)
     for chart in (bars_chart, lines):
         svg = parse(chart)
         day_labels = [t for t in svg.iter(f"{SVG}text") if (t.text or "").startswith("day ")]
         assert 2 <= len(day_labels) <= 8
-        assert len(chart.svg) < 250_000, "about 100 bytes a day at most"
-    markers = [e for e in parse(lines).iter() if e.get("data-series") and e.tag != f"{SVG}polyline"]
-    assert len(markers) == 1, "only the lone first day is marked; the rest are lines"
+        assert len(chart.svg) < 250_000, "8 series × 1,000 days stay under 250 kB"
+        assert len(chart.table.rows) == 1000, "the table keeps every day"
+    assert len(bars(parse(bars_chart), 0)) == 200
+    assert "Each bar adds up 5 rows of the table." in bars_chart.description
+    assert "Each point averages 5 rows of the table." in lines.description
+    assert height(bars(parse(bars_chart), 0)[0]) > 0
+
+
+def test_a_lone_value_in_a_long_range_still_shows_as_a_marker():
+    values = [4.0 if n in (0, 500) else None for n in range(1000)]
+    chart = line_chart("lone", "Rating", [str(n) for n in range(1000)], [Series("G", values)],
+                       unit="stars", y_max=5)  # fmt: skip
+    markers = [e for e in parse(chart).iter() if e.get("data-series")]
+    assert len(markers) == 2 and all(m.tag == f"{SVG}circle" for m in markers)
 
 
 def test_the_chart_as_a_data_uri_is_the_same_svg_for_an_img_in_email():
