@@ -135,7 +135,9 @@ def taken(buffer: io.StringIO) -> str:
     return text
 
 
-def csv_response(name: str, header: Sequence[str], rows: Iterable[Sequence[str]]):
+def csv_response(
+    name: str, header: Sequence[str], rows: Iterable[Sequence[str]]
+) -> StreamingHttpResponse:
     filename = f"reviewwatch-{name}-{timezone.localdate().isoformat()}.csv"
     response = StreamingHttpResponse(
         csv_pieces(header, rows), content_type="text/csv; charset=utf-8"
@@ -148,7 +150,7 @@ def mention_rows(found, zone: tzinfo) -> Iterator[list[str]]:
     subjects, labels = dict(Subject.choices), dict(Label.choices)
     values = found.order_by("-id").values_list(*MENTION_FIELDS)
     for row in values.iterator(chunk_size=CHUNK_ROWS):
-        (pk, seen, published, source, subject, competitor, author, title, text) = row[:9]
+        pk, seen, published, source, subject, competitor, author, title, text = row[:9]
         rating, label, reason, url, case_id = row[9:]
         if subject == Subject.COMPETITOR and competitor:
             subject_text = competitor
