@@ -45,7 +45,7 @@ PATTERN_MARKS = {
     "checks": ("path", {"d": "M0,0 h4 v4 h-4 z M4,4 h4 v4 h-4 z", "stroke_width": 1}),
     "rings": ("path", {"d": "M4,1.5 a2.5,2.5 0 1 0 .1,0", "stroke_width": 1.2, "fill": "none"}),
 }
-CHART_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,40}$")
+CHART_ID = re.compile(r"[A-Za-z][\w-]{0,40}", re.ASCII)  # the SVG's id: unique per page
 
 
 @dataclass(frozen=True)
@@ -161,7 +161,7 @@ def ranked_bar_chart(
             _el("rect", data_series=0, x=label_width, y=y + 3, width=length, height=row - 6,
                 fill=COLOURS[3])
         )  # fmt: skip
-        parts.append(_text(label_width + length + 6, y + 17, f"{_number(value)} {unit}"))
+        parts.append(_text(label_width + length + 6, y + 17, f"{_compact(value)} {unit}"))
     if not items:
         parts.append(_text(WIDTH / 2, 24, "No data in this period", anchor="middle"))
     shown = "; ".join(f"{label}: {_number(value)}" for label, value in items[:5])
@@ -172,7 +172,7 @@ def ranked_bar_chart(
 
 
 def _check(chart_id: str, labels: Sequence[str], series: Sequence[Series]) -> None:
-    if not CHART_ID.match(chart_id):
+    if not CHART_ID.fullmatch(chart_id):
         raise ValueError(f"chart id {chart_id!r} must be a short identifier, a letter first")
     if len(series) > len(COLOURS):
         raise ValueError(f"at most {len(COLOURS)} series can be told apart in one chart")

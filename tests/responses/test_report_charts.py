@@ -186,6 +186,9 @@ def test_ranked_bars_are_as_long_as_their_counts():
     assert [length / lengths[0] for length in lengths] == pytest.approx([1, 0.5, 0.25])
     assert chart.table.headers == ("Phrases", "Mentions")
     assert chart.description.startswith("3 phrases, most first. cold food: 12")
+    huge = ranked_bar_chart("huge", "C", [("late", 2e12)], unit="mentions", item_label="phrases")
+    assert "2T mentions" in [t.text for t in parse(huge).iter(f"{SVG}text")]
+    assert huge.table.rows == (("late", ("2,000,000,000,000",)),)
 
 
 @pytest.mark.parametrize("bad", [-1, float("nan"), float("inf")])
@@ -203,6 +206,8 @@ def test_series_that_do_not_fit_the_labels_or_a_bad_id_are_refused():
         sentiment_chart({"Negative": [1, 2, 3]})
     with pytest.raises(ValueError, match="identifier"):
         stacked_bar_chart('x" onload="', "T", [], [], unit="mentions")
+    with pytest.raises(ValueError, match="identifier"):
+        stacked_bar_chart("chart\n", "T", [], [], unit="mentions")
     with pytest.raises(ValueError, match="told apart"):
         sentiment_chart({str(n): [1, 1, 1, 1] for n in range(9)})
 
