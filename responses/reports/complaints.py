@@ -22,7 +22,7 @@ from django.db.models.functions import RowNumber
 
 from monitors.models import Label, Mention
 from responses.models import Case, Remedy
-from responses.reports.ratings import local_day, period_of
+from responses.reports.ratings import local_day
 from responses.reports.scope import ReportScope
 
 MAX_MENTIONS_READ = 20_000  # negative mentions read per period for phrases, most recent first
@@ -162,7 +162,7 @@ def tags_over_time(scope: ReportScope) -> list[TagCount]:
     untagged cases under tag None). One query."""
     rows = (
         Case.objects.filter(_cases_opened(scope))
-        .annotate(period=period_of("opened_at", scope))
+        .annotate(period=scope.truncate("opened_at"))
         .values("period", "tags__id", "tags__name")
         .annotate(cases=Count("id", distinct=True))
         .order_by("period", F("tags__name").asc(nulls_last=True), "tags__id")

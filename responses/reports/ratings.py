@@ -3,23 +3,20 @@ period and rated source, and the public average the review pages show (their Agg
 kept as RatingSnapshot rows), so the owner sees the public average move.
 
 A period is a day in the reader's zone, or a week (Monday to Sunday) for ranges longer than
-WEEKS_AFTER_DAYS days; the first and last weeks may reach outside the range, and only the
-mentions inside it count.
+WEEKS_AFTER_DAYS days (responses/reports/scope.py); the first and last weeks may reach outside
+the range, and only the mentions inside it count.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db.models import Avg, Count, Q
-from django.db.models.functions import Trunc
 
 from monitors.models import Mention, RatingSnapshot, Source
 from responses.reports.scope import ReportScope
-
-WEEKS_AFTER_DAYS = 90  # longer ranges are shown per week
 
 
 @dataclass(frozen=True)
@@ -46,26 +43,8 @@ class PublicRating:
     carried: bool
 
 
-def period_kind(scope: ReportScope) -> str:
-    """ "day", or "week" for ranges over WEEKS_AFTER_DAYS days."""
-    return "week" if scope.days > WEEKS_AFTER_DAYS else "day"
-
-
-def period_of(field: str, scope: ReportScope) -> Trunc:
-    """The SQL start of the field's period in the reader's zone."""
-    return Trunc(field, period_kind(scope), tzinfo=scope.zone)
-
-
 def local_day(value: datetime, scope: ReportScope) -> date:
     return value.astimezone(scope.zone).date()
-
-
-def period_starts(scope: ReportScope) -> list[date]:
-    """Every period's first day, in order, the one holding `first_day` included."""
-    if period_kind(scope) == "day":
-        return [scope.first_day + timedelta(days=n) for n in range(scope.days)]
-    monday = scope.first_day - timedelta(days=scope.first_day.weekday())
-    return [monday + timedelta(weeks=n) for n in range((scope.last_day - monday).days // 7 + 1)]
 
 
 def average_ratings(scope: ReportScope) -> list[AverageRating]:
@@ -73,7 +52,7 @@ def average_ratings(scope: ReportScope) -> list[AverageRating]:
     and a period without a rated mention has no row (not a zero). One query."""
     rows = (
         _rated_mentions(scope)
-        .annotate(period=period_of("first_seen_at", scope))
+        .annotate(period=scope.truncate("first_seen_at"))
         .values("period", "source_id", "source__name")
         .annotate(average=Avg("rating"), count=Count("id"))
         .order_by("period", "source__name", "source_id")
@@ -105,7 +84,7 @@ def public_ratings(scope: ReportScope) -> list[PublicRating]:
         RatingSnapshot.objects.filter(
             source__in=sources, taken_at__gte=scope.since, taken_at__lt=scope.until
         )
-        .annotate(period=period_of("taken_at", scope))
+        .annotate(period=scope.truncate("taken_at"))
         .order_by("source_id", "period", "-taken_at", "-id")
         .distinct("source_id", "period")
         .values("source_id", "source__name", "period", "rating", "count", "taken_at")
@@ -118,7 +97,7 @@ def public_ratings(scope: ReportScope) -> list[PublicRating]:
         names[row["source_id"]] = row["source__name"]
     rows = []
     for source_id in sorted(names, key=lambda key: (names[key], key)):
-        for start in period_starts(scope):
+        for start in scope.period_starts():
             fresh = seen_in.get((source_id, start))
             if fresh:
                 last_seen[source_id] = fresh

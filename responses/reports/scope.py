@@ -9,9 +9,11 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db.models import Q
+from django.db.models.functions import Trunc
 
 PRESETS = {"7": 7, "30": 30, "90": 90}  # the last N days, today included
 DEFAULT_PRESET = "30"
+WEEKS_AFTER_DAYS = 90  # longer ranges are counted per week (weeks start on Monday)
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,24 @@ class ReportScope:
     @property
     def days(self) -> int:
         return (self.last_day - self.first_day).days + 1
+
+    @property
+    def period(self) -> str:
+        """What a report counts by: "day", or "week" for ranges over WEEKS_AFTER_DAYS days."""
+        return "week" if self.days > WEEKS_AFTER_DAYS else "day"
+
+    def period_starts(self) -> list[date]:
+        """Every day of the range, or the Monday of every week touching it (the first and last
+        weeks may reach outside the range), so a chart shows empty periods too."""
+        if self.period == "day":
+            return [self.first_day + timedelta(days=n) for n in range(self.days)]
+        monday = self.first_day - timedelta(days=self.first_day.weekday())
+        weeks = (self.last_day - monday).days // 7 + 1
+        return [monday + timedelta(weeks=n) for n in range(weeks)]
+
+    def truncate(self, field: str) -> Trunc:
+        """`field` cut to the start of its period in the reader's zone."""
+        return Trunc(field, self.period, tzinfo=self.zone)
 
     def previous(self) -> ReportScope:
         """The same number of days just before, for "this period vs the last"."""

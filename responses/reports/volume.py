@@ -5,15 +5,12 @@ and "negative this period vs the last" with the change. Two queries, whatever th
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from django.db.models import Count, Q
-from django.db.models.functions import TruncDay, TruncWeek
 
 from monitors.models import Label, Mention
 from responses.reports.scope import ReportScope
-
-WEEKLY_AFTER_DAYS = 90  # longer ranges are counted per week (weeks start on Monday)
 
 
 @dataclass(frozen=True)
@@ -51,26 +48,11 @@ class Volume:
         return 100 * self.negative_change / self.previous_negative
 
 
-def period_of(scope: ReportScope) -> str:
-    return "week" if scope.days > WEEKLY_AFTER_DAYS else "day"
-
-
-def period_starts(scope: ReportScope) -> list[date]:
-    """Every day of the range, or the Monday of every week touching it."""
-    if period_of(scope) == "day":
-        return [scope.first_day + timedelta(days=n) for n in range(scope.days)]
-    monday = scope.first_day - timedelta(days=scope.first_day.weekday())
-    weeks = (scope.last_day - monday).days // 7 + 1
-    return [monday + timedelta(weeks=n) for n in range(weeks)]
-
-
 def volume(scope: ReportScope) -> Volume:
-    period = period_of(scope)
-    truncate = TruncWeek if period == "week" else TruncDay
     negative = Q(label=Label.NEGATIVE)
     counted = (
         Mention.objects.filter(scope.mentions())
-        .annotate(period_start=truncate("first_seen_at", tzinfo=scope.zone))
+        .annotate(period_start=scope.truncate("first_seen_at"))
         .values("period_start", "source_id", "source__name")
         .annotate(total=Count("id"), negative=Count("id", filter=negative))
         .order_by("period_start", "source__name", "source_id")
@@ -87,8 +69,8 @@ def volume(scope: ReportScope) -> Volume:
     ]
     previous = Mention.objects.filter(scope.previous().mentions(), negative).count()
     return Volume(
-        period=period,
-        periods=period_starts(scope),
+        period=scope.period,
+        periods=scope.period_starts(),
         rows=rows,
         total=sum(row.total for row in rows),
         negative=sum(row.negative for row in rows),

@@ -24,7 +24,7 @@ from responses.reports.complaints import (
     remedies,
     tags_over_time,
 )
-from responses.reports.ratings import average_ratings, period_starts, public_ratings
+from responses.reports.ratings import average_ratings, public_ratings
 from responses.reports.scope import ReportScope
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -104,8 +104,8 @@ def test_a_range_over_90_days_averages_per_week_from_monday_in_the_readers_zone(
     rows = [(r.period_start, r.average, r.count) for r in average_ratings(scope)]
 
     assert rows == [(date(2026, 10, 19), D("3.00"), 2), (date(2026, 10, 26), D("5.00"), 1)]
-    assert period_starts(scope)[0] == date(2026, 7, 27)  # the Monday of the week of 1 Aug
-    assert period_starts(scope)[-1] == date(2026, 11, 23)
+    assert scope.period_starts()[0] == date(2026, 7, 27)  # the Monday of the week of 1 Aug
+    assert scope.period_starts()[-1] == date(2026, 11, 23)
 
 
 def test_the_public_average_carries_the_last_snapshot_forward_and_says_none_before_the_first(
