@@ -10,6 +10,7 @@ class ResponsesConfig(AppConfig):
     def ready(self) -> None:
         # Listen to what monitors announces: cases, replies follow-through, owner alerts.
         from responses import receivers  # noqa: F401
+        from responses.reports import percentile  # noqa: F401 - registers it on SQLite
 
         if settings.RW_TONE_RULES:
             _check_tone_rules(settings.RW_TONE_RULES)

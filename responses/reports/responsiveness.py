@@ -3,9 +3,9 @@ clocks started in the range (a case's clock starts when it opens, and again when
 
 Only a posted reply is an answer: `Case.first_responded_at` is set by posting alone
 (responses/posting.py), never by closing a case, so every figure here reads that field.
-Median and p90 are computed in PostgreSQL with percentile_cont, so the three queries (team,
-per person, per priority) return the same few rows whether the range holds ten cases or
-100,000."""
+Median and p90 are computed in the database (percentile_cont; the same computation on SQLite,
+see responses/reports/percentile.py), so the three queries (team, per person, per priority)
+return the same few rows whether the range holds ten cases or 100,000."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from django.db.models import Aggregate, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
 
 from responses.models import Case
+from responses.reports.percentile import Percentile
 from responses.reports.scope import ReportScope
 
 # (label, from, to): time to first reply in [from, to); None is open-ended.
@@ -32,17 +33,6 @@ TO_RESOLVE = ExpressionWrapper(F("resolved_at") - F("clock_from"), output_field=
 ANSWERED = Q(first_responded_at__isnull=False)
 RESOLVED = Q(status=Case.Status.RESOLVED, resolved_at__isnull=False)
 WITHIN_TARGET = Q(first_responded_at__lte=F("due_at"))
-
-
-class Percentile(Aggregate):
-    """PostgreSQL's percentile_cont: the interpolated `fraction` percentile of an interval."""
-
-    function = "percentile_cont"
-    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = DurationField()
-
-    def __init__(self, expression, fraction: float, **extra) -> None:
-        super().__init__(expression, fraction=float(fraction), **extra)
 
 
 @dataclass(frozen=True)

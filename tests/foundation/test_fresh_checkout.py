@@ -94,3 +94,26 @@ def test_a_polls_negatives_open_their_cases_on_the_default_database(tmp_path):
     result = manage(tmp_path, "shell", "-c", INGEST)
     assert result.returncode == 0, result.stderr
     assert "RESULT 4 4 1" in result.stdout  # Dana's second complaint folded into her first
+
+
+REPORTS = """
+from django.test import Client
+from tests.conftest import make_user
+from tests.responses.test_reports_page import case_answered_after
+from datetime import timedelta
+from monitors.models import Source
+source = Source.objects.create(name="Reviews", url="https://r.example/")
+case_answered_after(source, 1, timedelta(minutes=20))
+case_answered_after(source, 2, timedelta(minutes=50))
+client = Client()
+client.force_login(make_user("alice@example.com", "owner"))
+page = client.get("/reports/", HTTP_HOST="127.0.0.1")
+print("STATUS", page.status_code, 'data-report="median">35 min<' in page.content.decode())
+"""
+
+
+def test_reports_work_on_the_default_database(tmp_path):
+    assert manage(tmp_path, "migrate", "-v0").returncode == 0
+    result = manage(tmp_path, "shell", "-c", REPORTS)
+    assert result.returncode == 0, result.stderr
+    assert "STATUS 200 True" in result.stdout, result.stdout[-2000:]

@@ -56,6 +56,8 @@ STAFF_PAGES = {
     "case_tags",
     "case_note",
     "case_timeline",
+    "mentions_csv",
+    "cases_csv",
     "case_merge",
     "reply_workspace",
     "reply_tone",
