@@ -14,6 +14,7 @@ from responses import (
 urlpatterns = [
     path("", views_inbox.inbox, name="home"),
     path("reports/", views_reports.reports, name="reports"),
+    path("reports/<slug:report>.csv", views_reports.report_csv, name="report_csv"),
     path("settings/", views_settings.settings_page, name="settings"),
     path("settings/triage/", views_triage_settings.triage_settings, name="triage_settings"),
     path("cases/bulk", views_inbox.bulk, name="cases_bulk"),

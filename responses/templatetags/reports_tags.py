@@ -1,10 +1,13 @@
-"""How report figures read: "42%", "+3", "−25%", "1 h 05 min"."""
+"""How report figures read: "42%", "+3", "−25%", "1 h 05 min"; and a table's CSV link."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 from django import template
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from responses.cases import short_duration
 
@@ -31,3 +34,15 @@ def signed_percent(value: float | None) -> str:
 @register.filter
 def duration(delta: timedelta | None) -> str:
     return "—" if delta is None else short_duration(delta)
+
+
+@register.simple_tag
+def csv_link(report: str, query: str, what: str) -> SafeString:
+    """ "Download CSV" for one report's table, under the page's filters (its query string)."""
+    url = reverse("report_csv", args=[report]) + (f"?{query}" if query else "")
+    return format_html(
+        '<p class="csv-link"><a href="{}" download aria-label="Download CSV: {}">'
+        "Download CSV</a></p>",
+        url,
+        what,
+    )

@@ -58,6 +58,7 @@ STAFF_PAGES = {
     "case_timeline",
     "mentions_csv",
     "cases_csv",
+    "report_csv",
     "case_merge",
     "reply_workspace",
     "reply_tone",
@@ -111,6 +112,7 @@ def things(owner, staff) -> dict[str, int | str]:
         "followup_id": FollowUp.objects.create(case=case, due_at=case.due_at).pk,
         "platform": Platform.GOOGLE_PLAY,
         "connection": Connection.objects.create(platform=Platform.GOOGLE_PLAY, name="Play").pk,
+        "report": "volume",
     }
 
 

@@ -1,17 +1,21 @@
 """The Reports page: a period and filters kept in the URL, each report as a chart with its
-numbers, for owner and staff; per-person figures for the owner only."""
+numbers, for owner and staff; per-person figures for the owner only; each report's table as CSV
+under the page's filters."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+import csv
+import io
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from monitors.models import Mention, Source, Subject
-from responses.models import Case
+from monitors.models import Mention, RatingSnapshot, Source, Subject
+from responses.models import Case, DigestPreference, Tag
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +59,8 @@ def test_reports_show_response_times_charts_and_phrases_to_staff_and_owner(
         page = client.get(reverse("reports")).content.decode()
         assert 'data-report="opened">4<' in page and 'data-report="answered">3<' in page
         assert 'data-report="median">20 min<' in page
-        assert page.count('role="img"') == 4  # volume, ratings, answering, phrases
+        # volume, mentions' ratings, public ratings, answering, root causes, phrases
+        assert page.count('role="img"') == 6
         assert "?q=cold&amp;label=negative" in page
         assert ("Per person" in page) is (person == owner)
 
@@ -87,4 +92,142 @@ def test_competitors_stand_beside_us(owner_client, reviews):
 
 def test_a_stranger_is_sent_to_log_in():
     response = Client().get(reverse("reports"))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+MARCH_1_TO_4 = {"range": "custom", "since": "2026-03-01", "until": "2026-03-04"}
+
+
+def march(day: int, hour: int = 10) -> datetime:
+    return datetime(2026, 3, day, hour, tzinfo=UTC)
+
+
+def csv_rows(response) -> list[list[str]]:
+    body = b"".join(response.streaming_content).decode("utf-8")
+    assert body.startswith("\ufeff"), "a BOM, so a spreadsheet reads the accents"
+    return list(csv.reader(io.StringIO(body.removeprefix("\ufeff"))))
+
+
+def report_csv(client, report: str, query: dict) -> list[list[str]]:
+    response = client.get(reverse("report_csv", args=[report]), query)
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    assert f"reviewwatch-report-{report}-" in response["Content-Disposition"]
+    return csv_rows(response)
+
+
+def case_opened_at(source: Source, n: int, opened: datetime, *tags: Tag) -> Case:
+    mention = Mention.objects.create(
+        source=source, external_id=f"t{n}", content_hash="x", first_seen_at=opened,
+        label="negative", subject=source.subject,
+    )  # fmt: skip
+    case = Case.objects.create(
+        mention=mention, opened_at=opened, clock_from=opened, due_at=opened + timedelta(hours=1)
+    )
+    case.tags.set(tags)
+    return case
+
+
+@pytest.fixture
+def snapshots(reviews):
+    """Reviews' page said 4.2 on 2 March and 4.5 on 4 March: nothing before, 3 March carried."""
+    RatingSnapshot.objects.create(
+        source=reviews, taken_at=march(2), rating=Decimal("4.2"), count=80
+    )
+    RatingSnapshot.objects.create(
+        source=reviews, taken_at=march(4), rating=Decimal("4.5"), count=91
+    )
+    return reviews
+
+
+def test_the_public_average_is_charted_with_carried_values_marked_and_no_snapshot_said(
+    owner_client, snapshots
+):
+    page = owner_client.get(reverse("reports"), MARCH_1_TO_4).content.decode()
+    assert 'id="chart-public-ratings"' in page
+    assert '<th scope="row">01 Mar</th><td>no snapshot</td>' in page
+    assert '<th scope="row">02 Mar</th><td>4.2</td>' in page
+    assert '<th scope="row">03 Mar</th><td>4.2 (carried)</td>' in page
+    assert '<th scope="row">04 Mar</th><td>4.5</td>' in page
+
+
+def test_root_cause_tags_are_stacked_per_day_with_their_table(owner_client, reviews):
+    delivery, _ = Tag.objects.get_or_create(name="Delivery")
+    staff, _ = Tag.objects.get_or_create(name="Staff")
+    case_opened_at(reviews, 1, march(1), delivery)
+    case_opened_at(reviews, 2, march(1), delivery, staff)
+    case_opened_at(reviews, 3, march(3, 23))
+    page = owner_client.get(reverse("reports"), MARCH_1_TO_4).content.decode()
+    assert 'id="chart-tags"' in page
+    table = page.split('id="chart-tags"')[1]
+    assert '<th scope="col">Delivery</th><th scope="col">No tag</th>' in table
+    assert '<th scope="row">01 Mar</th><td>2</td><td>0</td><td>1</td><td>3</td>' in table
+    assert '<th scope="row">03 Mar</th><td>0</td><td>1</td><td>0</td><td>1</td>' in table
+    rows = report_csv(owner_client, "tags", MARCH_1_TO_4)
+    assert rows[0] == ["day starting (UTC)", "tag", "cases opened"]
+    assert rows[1:] == [
+        ["2026-03-01", "Delivery", "2"],
+        ["2026-03-01", "Staff", "1"],
+        ["2026-03-03", "no tag", "1"],
+    ]
+
+
+def test_the_volume_csv_takes_the_pages_filters(owner_client, reviews):
+    other = Source.objects.create(name="Other", url="https://o.example/")
+    case_answered_after(other, 7, None, days_ago=1)
+    today = timezone.localdate()
+    rows = report_csv(owner_client, "volume", {"range": "7"})
+    assert rows[0] == ["day starting (UTC)", "source", "mentions", "negative"]
+    two_days_ago = (today - timedelta(days=2)).isoformat()
+    assert [two_days_ago, "Reviews", "3", "3"] in rows
+    assert len(rows) == 3  # the mention of 20 days ago is outside the last 7 days
+    only_other = report_csv(owner_client, "volume", {"range": "7", "source": other.pk})
+    assert [row[1] for row in only_other[1:]] == ["Other"]
+
+
+def test_the_public_ratings_csv_says_no_snapshot_and_carried_in_the_readers_zone(
+    owner, owner_client, snapshots
+):
+    DigestPreference.objects.update_or_create(user=owner, defaults={"time_zone": "Asia/Tokyo"})
+    rows = report_csv(owner_client, "public-ratings", MARCH_1_TO_4)
+    assert rows[0] == [
+        "day starting (Asia/Tokyo)", "source", "public rating", "reviews on the page",
+        "snapshot taken", "carried",
+    ]  # fmt: skip
+    assert rows[1] == ["2026-03-01", "Reviews", "no snapshot", "", "", "no"]
+    assert rows[2] == ["2026-03-02", "Reviews", "4.2", "80", "2026-03-02T19:00:00+09:00", "no"]
+    assert rows[3] == ["2026-03-03", "Reviews", "4.2", "80", "2026-03-02T19:00:00+09:00", "yes"]
+
+
+def test_each_report_table_downloads_with_a_header_and_the_pages_query(owner_client, reviews):
+    page = owner_client.get(reverse("reports"), {"range": "7"}).content.decode()
+    reports = (
+        "volume", "ratings", "public-ratings", "priorities", "people", "recovery-speed",
+        "recoveries", "phrases", "tags", "remedies", "competitors",
+    )  # fmt: skip
+    for report in reports:
+        assert f'href="/reports/{report}.csv?range=7"' in page, report
+        assert report_csv(owner_client, report, {"range": "7"})[0], report
+    assert report_csv(owner_client, "phrases", {})[1] == ["cold", "4", "0"]
+    assert report_csv(owner_client, "priorities", {})[0] == [
+        "priority", "cases", "target judged", "within target",
+    ]  # fmt: skip
+    team = report_csv(owner_client, "people", {})[1]
+    assert team[:4] == ["whole team", "4", "3", "20.0"]
+
+
+def test_a_report_csv_escapes_what_a_spreadsheet_would_run(owner_client):
+    trap = Source.objects.create(name='=HYPERLINK("http://x")', url="https://t.example/")
+    case_answered_after(trap, 1, None)
+    rows = report_csv(owner_client, "volume", {})
+    assert rows[1][1] == '\'=HYPERLINK("http://x")'
+
+
+def test_staff_read_report_csvs_but_not_the_per_person_one(staff_client, reviews):
+    assert report_csv(staff_client, "volume", {})[-1][1:] == ["Reviews", "3", "3"]
+    assert staff_client.get(reverse("report_csv", args=["people"])).status_code == 403
+    assert staff_client.get(reverse("report_csv", args=["nothing"])).status_code == 404
+
+
+def test_a_stranger_asking_for_a_report_csv_is_sent_to_log_in(reviews):
+    response = Client().get(reverse("report_csv", args=["volume"]))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
