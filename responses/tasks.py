@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import random
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
 from celery import shared_task
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from responses import approvals, posting
+from responses import approvals, monthly_report, posting
 from responses.alerts import record_alert_failure, record_spike_if_any, send_alert
 from responses.breaches import CLAIMS_PER_TICK, claim_next_breach, send_breach_email
 from responses.digests import claim_due, ensure_preferences, record_failure, send_claimed
@@ -162,5 +162,30 @@ def send_breach_alert(self, case_id: int, clock_from: str, user_id: int) -> bool
         return send_breach_email(
             case_id, datetime.fromisoformat(clock_from), user_id, timezone.now()
         )
+    except SEND_ERRORS as error:
+        raise self.retry(exc=error, countdown=backoff_seconds(self.request.retries)) from error
+
+
+@shared_task(name="responses.tasks.queue_monthly_reports", ignore_result=True)
+def queue_monthly_reports() -> int:
+    """Beat, hourly: queue one send task per owner whose local month turned and who has not
+    been sent the report of their last month. Safe to run twice: the send is keyed."""
+    due = monthly_report.due_reports(timezone.now())
+    for user_id, month in due:
+        send_monthly_report.delay(user_id, month.isoformat())
+    return len(due)
+
+
+@shared_task(
+    name="responses.tasks.send_monthly_report",
+    bind=True,
+    acks_late=True,
+    ignore_result=True,
+    max_retries=8,
+)
+def send_monthly_report(self, user_id: int, month: str) -> bool:
+    """Email one owner the report of the month starting on `month`, once; True when sent now."""
+    try:
+        return monthly_report.send_report(user_id, date.fromisoformat(month), timezone.now())
     except SEND_ERRORS as error:
         raise self.retry(exc=error, countdown=backoff_seconds(self.request.retries)) from error

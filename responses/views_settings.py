@@ -43,6 +43,7 @@ class DigestPreferenceForm(forms.ModelForm):
             "time_zone",
             "approval_emails",
             "breach_alerts",
+            "monthly_report",
         ]
         labels = {
             "approval_emails": "Email me about reply approvals",
@@ -58,7 +59,14 @@ class DigestPreferenceForm(forms.ModelForm):
             "(owners), and when my reply is approved or returned.",
             "breach_alerts": "At once, once per case: to its assignee, or to every owner when "
             "nobody is assigned.",
+            "monthly_report": "On the 1st of each month, in my time zone: last month's figures "
+            "and charts, with a link to its report.",
         }
+
+    def __init__(self, *args, owner: bool, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not owner:  # the monthly report goes to owners only
+            del self.fields["monthly_report"]
 
 
 class AlertSettingsForm(forms.ModelForm):
@@ -85,7 +93,7 @@ def _render(
         "heartbeats": Heartbeat.objects.order_by("name"),
         "pref": pref,
         "next_digest": next_digest_words(pref, timezone.now()),
-        "digest_form": digest_form or DigestPreferenceForm(instance=pref),
+        "digest_form": digest_form or DigestPreferenceForm(instance=pref, owner=owner),
     }
     if owner:
         context["alert_form"] = alert_form or AlertSettingsForm(instance=AlertSettings.current())
@@ -112,7 +120,8 @@ def settings_page(request: HttpRequest) -> HttpResponse:
 def next_digest_preview(request: HttpRequest) -> HttpResponse:
     """When the next digest would go out with the choices on the form, before they are saved."""
     pref = preference_for(request.user)
-    form = DigestPreferenceForm(request.GET, instance=pref)  # fills `pref`, which is not saved
+    # Fills `pref`, which is not saved.
+    form = DigestPreferenceForm(request.GET, instance=pref, owner=is_owner(request.user))
     if form.is_valid():
         words = next_digest_words(pref, timezone.now(), saved=False)
     else:  # half-filled: keep saying what is saved
@@ -124,7 +133,7 @@ def next_digest_preview(request: HttpRequest) -> HttpResponse:
 def save_digest_preferences(request: HttpRequest) -> HttpResponse:
     pref = preference_for(request.user)
     was_off = pref.frequency == DigestPreference.Frequency.OFF
-    form = DigestPreferenceForm(request.POST, instance=pref)
+    form = DigestPreferenceForm(request.POST, instance=pref, owner=is_owner(request.user))
     if not form.is_valid():
         return _render(request, digest_form=form, status=400)
     pref = form.save(commit=False)
@@ -134,9 +143,7 @@ def save_digest_preferences(request: HttpRequest) -> HttpResponse:
     pref.next_due_at = pref.next_due_after(now)
     pref.chosen_at = now
     # Only the preference columns: a worker may hold the claim on this row right now.
-    pref.save(
-        update_fields=[*DigestPreferenceForm.Meta.fields, "since", "next_due_at", "chosen_at"]
-    )
+    pref.save(update_fields=[*form.fields, "since", "next_due_at", "chosen_at"])
     messages.success(request, "Digest preferences saved.")
     return redirect("settings")
 

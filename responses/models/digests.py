@@ -81,6 +81,8 @@ class DigestPreference(models.Model):
     breach_alerts = models.BooleanField(
         default=True, verbose_name="Email me when a response clock runs out"
     )
+    # Owners only: the previous month's report, once a month (responses/monthly_report.py).
+    monthly_report = models.BooleanField(default=True, verbose_name="Email me the monthly report")
     # When the person last saved these preferences (the first-run checklist's digest step).
     chosen_at = models.DateTimeField(null=True, blank=True)
     # Watermark: mentions first seen (or turned negative) before this were already considered.
