@@ -8,11 +8,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from monitors.models import Label, Source, Subject
 from responses.cases import open_case
 from responses.models import Case, DigestPreference
+from responses.monthly_report import due_reports
 from responses.tasks import queue_monthly_reports, send_monthly_report
 from tests.conftest import make_user
 from tests.queued import run_queued_tasks
@@ -162,7 +165,7 @@ def test_the_email_shows_the_months_figures_with_a_link_to_its_days(smtp_server,
     assert "10 Nov: 1 / 0 / 1\n" in text
     assert "20 Nov: 0 / 1 / 1\n" in text
     assert "30 Nov: 0 / 0 / 0\n" in text
-    assert "1–4 h: 1 cases" in text and "4–24 h: 1 cases" in text
+    assert "1–4 h: 1 case\n" in text and "4–24 h: 1 case\n" in text and "< 1 h: 0 cases" in text
     assert "charged: 2 / 1" in text and "twice: 2 / 1" in text  # 2–31 Oct: one
     assert "Rival Pizza: 2, 50% negative" in text
     link = "https://reviews.example.com/reports/?range=custom&since=2026-11-01&until=2026-11-30"
@@ -208,3 +211,15 @@ def test_staff_are_not_offered_the_monthly_report_and_strangers_must_log_in(clie
 
     assert client.post(reverse("digest_preferences"), digest_form()).status_code == 302
     assert DigestPreference.objects.get(user=staff).monthly_report is True
+
+
+def test_finding_whose_report_is_due_takes_the_same_queries_for_one_owner_or_many():
+    person("kiri@example.com", "owner", "Pacific/Auckland")
+    with CaptureQueriesContext(connection) as one:
+        assert len(due_reports(LOS_ANGELES_TURNED)) == 1
+    for number in range(5):
+        person(f"owner{number}@example.com", "owner", "America/Los_Angeles")
+    with CaptureQueriesContext(connection) as six:
+        assert len(due_reports(LOS_ANGELES_TURNED)) == 6
+
+    assert len(six) == len(one) == 2
