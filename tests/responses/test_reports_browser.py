@@ -11,7 +11,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from monitors.models import RatingSnapshot, Source
+from monitors.models import Mention, RatingSnapshot, Source
+from responses.models import Case, Tag
 from tests.page_checks import assert_accessible, assert_fits_phone
 from tests.responses.test_inbox_browser import log_in
 from tests.responses.test_reports_page import case_answered_after
@@ -22,7 +23,8 @@ PHONE = {"width": 390, "height": 844}
 
 @pytest.fixture
 def two_sources(transactional_db) -> Source:
-    """Reviews: three complaints two days ago and one 20 days ago; Forum: two yesterday."""
+    """Reviews: three 2★ complaints two days ago and one 20 days ago, about delivery; Forum:
+    two 1★ yesterday; Reviews' page average rising from 4.1 to 4.4."""
     reviews = Source.objects.create(name="Reviews", url="https://r.example/")
     forum = Source.objects.create(name="Forum", url="https://f.example/")
     case_answered_after(reviews, 1, timedelta(minutes=20))
@@ -31,6 +33,11 @@ def two_sources(transactional_db) -> Source:
     case_answered_after(reviews, 4, timedelta(minutes=5), days_ago=20)
     case_answered_after(forum, 5, timedelta(hours=3), days_ago=1)
     case_answered_after(forum, 6, None, days_ago=1)
+    Mention.objects.filter(source=reviews).update(rating=2)
+    Mention.objects.filter(source=forum).update(rating=1)
+    delivery, _ = Tag.objects.get_or_create(name="Delivery")
+    for case in Case.objects.filter(mention__source=reviews):
+        case.tags.add(delivery)
     for days_ago, rating in ((25, "4.1"), (9, "4.3"), (1, "4.4")):
         RatingSnapshot.objects.create(
             source=reviews,
