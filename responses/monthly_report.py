@@ -113,7 +113,10 @@ def due_reports(now: datetime) -> list[tuple[int, date]]:
 
 
 def reports_link(scope: ReportScope) -> str:
+    """The Reports page for the same days and subject, so it shows the email's figures."""
     query = {"range": "custom", "since": scope.first_day, "until": scope.last_day}
+    if scope.subject:
+        query["subject"] = scope.subject
     return f"{settings.SITE_URL}{reverse('reports')}?{urlencode(query)}"
 
 
@@ -139,7 +142,7 @@ def build_report(scope: ReportScope, now: datetime) -> MonthlyReport:
             unit="cases",
             item_label="Time to first reply",
         ),
-        link=reports_link(everyone),
+        link=reports_link(scope),
     )
 
 

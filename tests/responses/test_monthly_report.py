@@ -168,7 +168,10 @@ def test_the_email_shows_the_months_figures_with_a_link_to_its_days(smtp_server,
     assert "1–4 h: 1 case\n" in text and "4–24 h: 1 case\n" in text and "< 1 h: 0 cases" in text
     assert "charged: 2 / 1" in text and "twice: 2 / 1" in text  # 2–31 Oct: one
     assert "Rival Pizza: 2, 50% negative" in text
-    link = "https://reviews.example.com/reports/?range=custom&since=2026-11-01&until=2026-11-30"
+    link = (
+        "https://reviews.example.com/reports/?range=custom&since=2026-11-01&until=2026-11-30"
+        "&subject=ours"
+    )
     assert link in text
     html = smtp_server.html(message)
     assert f'href="{link.replace("&", "&amp;")}"' in html
