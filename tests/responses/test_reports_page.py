@@ -231,3 +231,15 @@ def test_staff_read_report_csvs_but_not_the_per_person_one(staff_client, reviews
 def test_a_stranger_asking_for_a_report_csv_is_sent_to_log_in(reviews):
     response = Client().get(reverse("report_csv", args=["volume"]))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_past_eight_root_causes_the_rarest_are_added_up_as_other_tags(owner_client, reviews):
+    tags = [Tag.objects.get_or_create(name=f"Cause {n}")[0] for n in range(9)]
+    for n, tag in enumerate(tags):
+        for copy in range(9 - n):  # Cause 0 on nine cases … Cause 8 on one
+            case_opened_at(reviews, 100 * n + copy, march(2), tag)
+    page = owner_client.get(reverse("reports"), MARCH_1_TO_4).content.decode()
+    table = page.split('id="chart-tags"')[1].split("</table>")[0]
+    assert '<th scope="col">Cause 6</th><th scope="col">Other tags</th>' in table
+    assert "Cause 7" not in table and "Cause 8" not in table
+    assert '<th scope="row">02 Mar</th>' in table and "<td>3</td><td>45</td>" in table
