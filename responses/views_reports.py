@@ -80,12 +80,12 @@ def public_ratings_chart(scope: ReportScope, rows: list[PublicRating]) -> Chart:
     """The average each review page shows, one line per source; its table marks a value carried
     from an earlier period and says "no snapshot" before the first one (nothing is invented)."""
     starts = scope.period_starts()
-    per_source: dict[str, dict[date, PublicRating]] = {}
-    for row in rows:
-        per_source.setdefault(row.source_name, {})[row.period_start] = row
+    per_source: dict[tuple[str, int], dict[date, PublicRating]] = {}
+    for row in rows:  # by name and id: two sources may share a name
+        per_source.setdefault((row.source_name, row.source_id), {})[row.period_start] = row
     names = sorted(per_source)[: len(COLOURS)]
     series = [
-        Series(name, [_rating_value(per_source[name].get(start)) for start in starts])
+        Series(name[0], [_rating_value(per_source[name].get(start)) for start in starts])
         for name in names
     ]
     labels = [period_label(start, scope.period) for start in starts]
