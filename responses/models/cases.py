@@ -117,6 +117,9 @@ class Case(models.Model):
                 name="case_open_queue",
             ),
             models.Index(fields=["status", "responded", "due_at", "id"], name="case_status_queue"),
+            # Reports: response clocks started in a range, cases opened in a range.
+            models.Index(fields=["clock_from"], name="case_clock_from"),
+            models.Index(fields=["opened_at"], name="case_opened_at"),
         ]
 
     def __str__(self) -> str:

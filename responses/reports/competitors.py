@@ -7,12 +7,10 @@ the range in all). Three queries, however many mentions or competitors.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from django.db.models import Avg, Count, F, Q, Value, When
-from django.db.models import Case as SqlCase
-from django.db.models.functions import Trim
+from django.db.models import Count, Q, Sum
 
 from monitors.models import Label, Mention, Source, Subject
 from responses.reports.complaints import (
@@ -60,29 +58,37 @@ def side_by_side(scope: ReportScope) -> list[SideBySide]:
     """Our business first, then each competitor by name; a watched competitor without a
     mention in either period still has its row, with zeros and no rating."""
     before = scope.previous()
-    now = scope.mentions()
+    now = Q(first_seen_at__gte=scope.since)  # within both periods: this one, else the last
+    rated = Q(rating__isnull=False)
+    # Counted per subject and source over one range, without joining the sources: the few
+    # rows are folded into sides below (a join and a CASE per mention cost 4x at scale).
     figures = (
-        Mention.objects.filter(now | before.mentions())
-        .annotate(who=_who("subject", "source__competitor_name"))
-        .values("subject", "who")
+        Mention.objects.filter(replace(scope, first_day=before.first_day).mentions())
+        .values("subject", "source_id")
         .order_by()
         .annotate(
             mentions=Count("id", filter=now),
             negative=Count("id", filter=now & Q(label=Label.NEGATIVE)),
             previous_mentions=Count("id", filter=~now),
             previous_negative=Count("id", filter=~now & Q(label=Label.NEGATIVE)),
-            average=Avg("rating", filter=now),
-            previous_average=Avg("rating", filter=~now),
+            rating_sum=Sum("rating", filter=now),
+            rated=Count("id", filter=now & rated),
+            previous_rating_sum=Sum("rating", filter=~now),
+            previous_rated=Count("id", filter=~now & rated),
         )
     )
-    by_side = {(row["subject"], row["who"]): row for row in figures}
-    for side in _watched(scope):
-        by_side.setdefault(side, {})
+    competitors, watched = _sources(scope)
+    by_side: dict[tuple[str, str], dict] = {side: {} for side in watched}
+    for row in figures:
+        side = _side(row["subject"], competitors.get(row["source_id"], ""))
+        totals = by_side.setdefault(side, {})
+        for name, value in row.items():
+            if name not in ("subject", "source_id"):
+                totals[name] = totals.get(name, 0) + (value or 0)
     reasons = list(negative_reasons(scope, "subject", "source__competitor_name"))
     grouped: dict[tuple[str, str], list[tuple[int, str]]] = {}
     for mention_id, reason, subject, competitor in reasons[:MAX_MENTIONS_READ]:
-        side = (subject, "" if subject == Subject.OURS else competitor.strip())
-        grouped.setdefault(side, []).append((mention_id, reason))
+        grouped.setdefault(_side(subject, competitor), []).append((mention_id, reason))
     capped = len(reasons) > MAX_MENTIONS_READ
     ordered = sorted(by_side, key=lambda side: (side[0] != Subject.OURS, side[1].lower(), side))
     return [_row(side, by_side[side], grouped.get(side, []), capped) for side in ordered]
@@ -97,31 +103,39 @@ def _row(side: tuple[str, str], figures: dict, reasons: list, capped: bool) -> S
         negative=figures.get("negative", 0),
         previous_mentions=figures.get("previous_mentions", 0),
         previous_negative=figures.get("previous_negative", 0),
-        average_rating=_rounded(figures.get("average")),
-        previous_average_rating=_rounded(figures.get("previous_average")),
+        average_rating=_average(figures.get("rating_sum"), figures.get("rated")),
+        previous_average_rating=_average(
+            figures.get("previous_rating_sum"), figures.get("previous_rated")
+        ),
         top_phrases=count_phrases(reasons)[:TOP_PHRASES_EACH],
         phrases_capped=capped,
     )
 
 
-def _who(subject: str, competitor_name: str) -> SqlCase:
-    """The competitor's name (trimmed) for a competitor, "" for us."""
-    return SqlCase(
-        When(**{subject: Subject.OURS}, then=Value("")),
-        default=Trim(F(competitor_name)),
-    )
+def _side(subject: str, competitor_name: str) -> tuple[str, str]:
+    """(subject, the competitor's name trimmed), with "" for our business."""
+    return subject, "" if subject == Subject.OURS else competitor_name.strip()
 
 
-def _watched(scope: ReportScope) -> set[tuple[str, str]]:
-    """Every side the scope's sources watch: us, and each competitor named on a source."""
-    sources = Source.objects.all()
-    if scope.source_ids:
-        sources = sources.filter(id__in=scope.source_ids)
-    if scope.subject:
-        sources = sources.filter(subject=scope.subject)
-    named = sources.annotate(who=_who("subject", "competitor_name")).values_list("subject", "who")
-    return set(named.order_by().distinct())
+def _sources(scope: ReportScope) -> tuple[dict[int, str], set[tuple[str, str]]]:
+    """Every source's competitor name by id, and every side the scope's sources watch: us,
+    and each competitor named on a source. One query."""
+    names: dict[int, str] = {}
+    watched: set[tuple[str, str]] = set()
+    for source_id, subject, competitor_name in Source.objects.values_list(
+        "id", "subject", "competitor_name"
+    ):
+        names[source_id] = competitor_name
+        if scope.source_ids and source_id not in scope.source_ids:
+            continue
+        if scope.subject and subject != scope.subject:
+            continue
+        watched.add(_side(subject, competitor_name))
+    return names, watched
 
 
-def _rounded(value) -> Decimal | None:
-    return None if value is None else Decimal(value).quantize(Decimal("0.01"))
+def _average(total: Decimal | int | None, count: int | None) -> Decimal | None:
+    """The average to 2 places; None without a rated mention."""
+    if not count:
+        return None
+    return (Decimal(total) / count).quantize(Decimal("0.01"))

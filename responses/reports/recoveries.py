@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
+from monitors.models import Mention
 from responses.models import ReplyDraft, ReviewUpdate
 from responses.models.replies import RECOVERED_MIN_RATING, RELAPSE_MAX_RATING
 from responses.reports.responsiveness import ANSWERED, WAIT, cases_in
@@ -105,14 +106,17 @@ def _speed_buckets(scope: ReportScope) -> list[SpeedBucket]:
         new_rating__gte=RECOVERED_MIN_RATING,
         seen_at__gte=OuterRef("replied_at"),
     )
+    rating_now = Mention.objects.filter(pk=OuterRef("mention_id")).values("rating")[:1]
     cases = (
         cases_in(scope)
         .filter(ANSWERED)
         .annotate(
             wait=WAIT,
             replied_at=_first_posted_reply("pk"),
+            # The mention's rating as a subquery, not a join: a join lets the planner read
+            # every mention to hash them when the range holds a few thousand cases.
             rating_before=Coalesce(
-                Subquery(first_update.values("old_rating")[:1]), "mention__rating"
+                Subquery(first_update.values("old_rating")[:1]), Subquery(rating_now)
             ),
             recovered=Exists(recovered),
         )
