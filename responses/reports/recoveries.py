@@ -106,7 +106,7 @@ def _speed_buckets(scope: ReportScope) -> list[SpeedBucket]:
         new_rating__gte=RECOVERED_MIN_RATING,
         seen_at__gte=OuterRef("replied_at"),
     )
-    rating_now = Mention.objects.filter(pk=OuterRef("mention_id")).values("rating")[:1]
+    rating_now = Mention.objects.filter(pk=OuterRef("mention_id")).order_by().values("rating")[:1]
     cases = (
         cases_in(scope)
         .filter(ANSWERED)
