@@ -31,21 +31,22 @@ CLAIMS_PER_TICK = 200
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def clock_ran_out(now: datetime) -> Q:
-    """Open, never answered in public, and past its due time (on the case row alone, so a
-    conditional UPDATE re-checks all of it when it waits for a row lock)."""
+def breached(now: datetime) -> Q:
+    """Open, never answered in public, and past its due time: the inbox's "Breached" filter.
+    On the case row alone, so the inbox counts it without reading the mentions, and a
+    conditional UPDATE re-checks all of it when it waits for a row lock."""
     return Q(status__in=OPEN_STATUSES, responded=False, due_at__lt=now)
 
 
-def breached(now: datetime) -> Q:
-    """The inbox's "Breached" filter: the clock ran out, and the case is not a competitor's
-    (there is nothing to answer in public, so no clock runs out)."""
-    return clock_ran_out(now) & ~Q(mention__subject=Subject.COMPETITOR)
+def alertable(now: datetime) -> Q:
+    """A breach worth an email: not on a competitor's case, where there is nothing to answer
+    in public (such a case is opened by hand, and stays under Breached in the inbox)."""
+    return breached(now) & ~Q(mention__subject=Subject.COMPETITOR)
 
 
 def unalerted_breaches(now: datetime) -> QuerySet[Case]:
     """Breached cases whose current clock has not been alerted yet."""
-    return Case.objects.filter(breached(now)).exclude(breach_alerted_clock=F("clock_from"))
+    return Case.objects.filter(alertable(now)).exclude(breach_alerted_clock=F("clock_from"))
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ def claim_next_breach(now: datetime) -> Breach | None:
             return None
         with transaction.atomic():
             claimed = Case.objects.filter(
-                clock_ran_out(now), pk=candidate.pk, clock_from=candidate.clock_from
+                breached(now), pk=candidate.pk, clock_from=candidate.clock_from
             ).exclude(breach_alerted_clock=F("clock_from"))
             if claimed.update(breach_alerted_clock=F("clock_from")):
                 people = list(recipients(candidate))
@@ -108,7 +109,7 @@ def send_breach_email(case_id: int, clock_from: datetime, user_id: int, now: dat
     """Email one person about one breached clock, once; True when it was sent now. Nothing is
     sent when the case was answered, closed or reopened meanwhile, or the person opted out."""
     case = (
-        Case.objects.filter(breached(now), pk=case_id, clock_from=clock_from)
+        Case.objects.filter(alertable(now), pk=case_id, clock_from=clock_from)
         .select_related("mention__source", "assignee")
         .first()
     )
