@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count, F, Q, Window
+from django.db.models.functions import RowNumber
 
 from monitors.models import Mention, RatingSnapshot, Source
 from responses.reports.scope import ReportScope
@@ -69,6 +70,13 @@ def average_ratings(scope: ReportScope) -> list[AverageRating]:
     ]
 
 
+def _latest_first(*groups) -> Window:
+    """1 for the latest snapshot of each group (a window, so SQLite runs it as PostgreSQL does)."""
+    return Window(
+        RowNumber(), partition_by=list(groups), order_by=[F("taken_at").desc(), F("id").desc()]
+    )
+
+
 def public_ratings(scope: ReportScope) -> list[PublicRating]:
     """For each source with a snapshot by the range's end, one row per period: the last
     snapshot taken by the period's end. Two queries: the last snapshot before the range per
@@ -76,17 +84,19 @@ def public_ratings(scope: ReportScope) -> list[PublicRating]:
     sources = _sources(scope)
     before = (
         RatingSnapshot.objects.filter(source__in=sources, taken_at__lt=scope.since)
-        .order_by("source_id", "-taken_at", "-id")
-        .distinct("source_id")
+        .annotate(rank=_latest_first(F("source_id")))
+        .filter(rank=1)
         .values("source_id", "source__name", "rating", "count", "taken_at")
     )
     during = (
         RatingSnapshot.objects.filter(
             source__in=sources, taken_at__gte=scope.since, taken_at__lt=scope.until
         )
-        .annotate(period=scope.truncate("taken_at"))
-        .order_by("source_id", "period", "-taken_at", "-id")
-        .distinct("source_id", "period")
+        .annotate(
+            period=scope.truncate("taken_at"),
+            rank=_latest_first(F("source_id"), scope.truncate("taken_at")),
+        )
+        .filter(rank=1)
         .values("source_id", "source__name", "period", "rating", "count", "taken_at")
     )
     last_seen: dict[int, dict] = {row["source_id"]: row for row in before}
