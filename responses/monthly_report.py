@@ -26,10 +26,10 @@ from responses.reports.charts import Chart, ranked_bar_chart
 from responses.reports.competitors import SideBySide, side_by_side
 from responses.reports.complaints import ComplaintPhrases, complaint_phrases
 from responses.reports.recoveries import Recoveries, recoveries
+from responses.reports.report_charts import volume_chart
 from responses.reports.responsiveness import Responsiveness, responsiveness
 from responses.reports.scope import ReportScope
 from responses.reports.volume import Volume, volume
-from responses.views_reports import volume_chart
 from reviewwatch.emails import send_email, send_once
 from reviewwatch.models import EmailSend
 from reviewwatch.roles import OWNER
