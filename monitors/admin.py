@@ -87,3 +87,25 @@ admin.site.register(
 admin.site.register(
     models.LocalAdjustment, list_display=("ran_at", "kept", "examples", "held_back", "outcome")
 )
+
+
+class DayCountAdmin(admin.ModelAdmin):
+    """The daily summary is derived from the mentions (monitors/day_counts.py): shown, never
+    edited by hand, or the reports would disagree with the mentions behind them."""
+
+    list_filter = ("zone",)
+    date_hierarchy = "day"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+admin.site.register(models.CountedDay, DayCountAdmin, list_display=("day", "zone", "counted_at"))
+admin.site.register(
+    models.MentionDayCount,
+    DayCountAdmin,
+    list_display=("day", "zone", "source", "subject", "label", "mentions", "rated"),
+)

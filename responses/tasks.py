@@ -11,11 +11,13 @@ from celery import shared_task
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from monitors.day_counts import count_uncounted_days
 from responses import approvals, monthly_report, posting
 from responses.alerts import record_alert_failure, record_spike_if_any, send_alert
 from responses.breaches import CLAIMS_PER_TICK, claim_next_breach, send_breach_email
 from responses.digests import claim_due, ensure_preferences, record_failure, send_claimed
 from responses.models import Note, PlatformPost
+from responses.reports.mention_counts import readers_zones
 from reviewwatch.emails import SEND_ERRORS, backoff_seconds, send_email, send_once
 
 
@@ -164,6 +166,13 @@ def send_breach_alert(self, case_id: int, clock_from: str, user_id: int) -> bool
         )
     except SEND_ERRORS as error:
         raise self.retry(exc=error, countdown=backoff_seconds(self.request.retries)) from error
+
+
+@shared_task(name="responses.tasks.count_mention_days", ignore_result=True)
+def count_mention_days() -> int:
+    """Beat, every 15 minutes: count each settled day of mentions in every reader's zone, so
+    reports over long ranges read the daily summary. Safe to run twice: a day is replaced."""
+    return count_uncounted_days(readers_zones(), timezone.now())
 
 
 @shared_task(name="responses.tasks.queue_monthly_reports", ignore_result=True)

@@ -341,3 +341,6 @@ class RatingSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source_id} {self.rating} ({self.count})"
+
+
+from monitors.models.day_counts import *  # noqa: E402, F403  (it reads Source, Label, Subject)

@@ -2,23 +2,23 @@
 (a competitor is its sources' `competitor_name`), the mentions, the share negative, the average
 rating and its change from the last period, and the top complaint phrases (counted as
 responses.reports.complaints counts them, over at most MAX_MENTIONS_READ negative mentions of
-the range in all). Three queries, however many mentions or competitors.
+the range in all). Counted by count_mentions for both periods (the daily summary where it can):
+eight queries, however many mentions or competitors.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
-
-from monitors.models import Label, Mention, Source, Subject
+from monitors.models import Label, Source, Subject
 from responses.reports.complaints import (
     MAX_MENTIONS_READ,
     PhraseCount,
     count_phrases,
     negative_reasons,
 )
+from responses.reports.mention_counts import count_mentions
 from responses.reports.scope import ReportScope
 
 TOP_PHRASES_EACH = 5
@@ -57,34 +57,20 @@ class SideBySide:
 def side_by_side(scope: ReportScope) -> list[SideBySide]:
     """Our business first, then each competitor by name; a watched competitor without a
     mention in either period still has its row, with zeros and no rating."""
-    before = scope.previous()
-    now = Q(first_seen_at__gte=scope.since)  # within both periods: this one, else the last
-    rated = Q(rating__isnull=False)
-    # Counted per subject and source over one range, without joining the sources: the few
-    # rows are folded into sides below (a join and a CASE per mention cost 4x at scale).
-    figures = (
-        Mention.objects.filter(replace(scope, first_day=before.first_day).mentions())
-        .values("subject", "source_id")
-        .order_by()
-        .annotate(
-            mentions=Count("id", filter=now),
-            negative=Count("id", filter=now & Q(label=Label.NEGATIVE)),
-            previous_mentions=Count("id", filter=~now),
-            previous_negative=Count("id", filter=~now & Q(label=Label.NEGATIVE)),
-            rating_sum=Sum("rating", filter=now),
-            rated=Count("id", filter=now & rated),
-            previous_rating_sum=Sum("rating", filter=~now),
-            previous_rated=Count("id", filter=~now & rated),
-        )
-    )
     competitors, watched = _sources(scope)
     by_side: dict[tuple[str, str], dict] = {side: {} for side in watched}
-    for row in figures:
-        side = _side(row["subject"], competitors.get(row["source_id"], ""))
-        totals = by_side.setdefault(side, {})
-        for name, value in row.items():
-            if name not in ("subject", "source_id"):
-                totals[name] = totals.get(name, 0) + (value or 0)
+    for prefix, period in (("", scope), ("previous_", scope.previous())):
+        for count in count_mentions(period, per_period=False):
+            side = _side(count.subject, competitors.get(count.source_id, ""))
+            totals = by_side.setdefault(side, {})
+            figures = {
+                "mentions": count.mentions,
+                "negative": count.mentions if count.label == Label.NEGATIVE else 0,
+                "rating_sum": count.rating_sum,
+                "rated": count.rated,
+            }
+            for name, value in figures.items():
+                totals[prefix + name] = totals.get(prefix + name, 0) + value
     reasons = list(negative_reasons(scope, "subject", "source__competitor_name"))
     grouped: dict[tuple[str, str], list[tuple[int, str]]] = {}
     for mention_id, reason, subject, competitor in reasons[:MAX_MENTIONS_READ]:

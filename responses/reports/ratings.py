@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import Avg, Count, F, Q, Window
+from django.db.models import F, Q, Window
 from django.db.models.functions import RowNumber
 
-from monitors.models import Mention, RatingSnapshot, Source
+from monitors.models import RatingSnapshot, Source
+from responses.reports.mention_counts import count_mentions
 from responses.reports.scope import ReportScope
 
 
@@ -50,24 +51,31 @@ def local_day(value: datetime, scope: ReportScope) -> date:
 
 def average_ratings(scope: ReportScope) -> list[AverageRating]:
     """The mentions' average star rating per period and source; unrated mentions are left out,
-    and a period without a rated mention has no row (not a zero). One query."""
-    rows = (
-        _rated_mentions(scope)
-        .annotate(period=scope.truncate("first_seen_at"))
-        .values("period", "source_id", "source__name")
-        .annotate(average=Avg("rating"), count=Count("id"))
-        .order_by("period", "source__name", "source_id")
-    )
-    return [
-        AverageRating(
-            period_start=local_day(row["period"], scope),
-            source_id=row["source_id"],
-            source_name=row["source__name"],
-            average=Decimal(row["average"]).quantize(Decimal("0.01")),
-            count=row["count"],
+    and a period without a rated mention has no row (not a zero). From count_mentions (the
+    daily summary where it can), plus one query for the sources' names."""
+    rated: dict[tuple[date, int], list] = {}
+    for count in count_mentions(scope):
+        if count.rated:
+            totals = rated.setdefault((count.period_start, count.source_id), [0, Decimal(0)])
+            totals[0] += count.rated
+            totals[1] += count.rating_sum
+    names = dict(
+        Source.objects.filter(id__in={source_id for _, source_id in rated}).values_list(
+            "id", "name"
         )
-        for row in rows
+    )
+    rows = [
+        AverageRating(
+            period_start=period_start,
+            source_id=source_id,
+            source_name=names.get(source_id, ""),
+            average=(total / count).quantize(Decimal("0.01")),
+            count=count,
+        )
+        for (period_start, source_id), (count, total) in rated.items()
     ]
+    rows.sort(key=lambda row: (row.period_start, row.source_name, row.source_id))
+    return rows
 
 
 def _latest_first(*groups) -> Window:
@@ -124,10 +132,6 @@ def public_ratings(scope: ReportScope) -> list[PublicRating]:
                 )
             )
     return rows
-
-
-def _rated_mentions(scope: ReportScope):
-    return Mention.objects.filter(scope.mentions(), rating__isnull=False)
 
 
 def _sources(scope: ReportScope):

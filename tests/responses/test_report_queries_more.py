@@ -379,12 +379,12 @@ def fill(source: Source, rival: Source, rows: int) -> None:
 
 
 REPORTS = [
-    (average_ratings, 1),
+    (average_ratings, 3),
     (public_ratings, 2),
     (tags_over_time, 1),
     (complaint_phrases, 2),
     (remedies, 2),
-    (side_by_side, 3),
+    (side_by_side, 6),
 ]
 
 
