@@ -1,7 +1,7 @@
 """Recoveries (issue 15, point 5): reviews raised from 1–2★ to 4–5★ after our public reply,
 with their cases; relapses; and whether answering faster brings more stars back, as counts per
-bucket of time to first reply (a rate only where a bucket has reviews). Three queries, whatever
-the row count.
+bucket of time to first reply (a rate only where a bucket has reviews). Four queries, whatever
+the row count: the counts, the newest LISTED recoveries and relapses, and the buckets.
 
 What counts as a recovery or a relapse is the ReviewUpdate's own rule (is_recovery,
 is_relapse); "after our reply" means after the case's first posted reply."""
@@ -21,6 +21,10 @@ from responses.models.replies import RECOVERED_MIN_RATING, RELAPSE_MAX_RATING
 from responses.reports.responsiveness import ANSWERED, WAIT, cases_in
 from responses.reports.scope import ReportScope
 
+LISTED = 50  # recoveries and relapses named on the page; the CSV export has them all
+# ReviewUpdate.is_recovery and is_relapse, in SQL.
+RECOVERY = Q(old_rating__lte=RELAPSE_MAX_RATING, new_rating__gte=RECOVERED_MIN_RATING)
+RELAPSE = Q(old_rating__gt=RELAPSE_MAX_RATING, new_rating__lte=RELAPSE_MAX_RATING)
 # (label, longest time to first reply); None is "longer".
 SPEED_BUCKETS: tuple[tuple[str, timedelta | None], ...] = (
     ("Within 1 hour", timedelta(hours=1)),
@@ -55,7 +59,9 @@ class SpeedBucket:
 
 @dataclass(frozen=True)
 class Recoveries:
-    recoveries: list[RatingChange]  # edits seen in the range, newest first
+    recovered: int  # reviews raised to 4–5★ after our reply, seen in the range
+    relapsed: int
+    recoveries: list[RatingChange]  # the newest LISTED of them
     relapses: list[RatingChange]
     by_speed: list[SpeedBucket]  # over the cases whose clock started in the range
 
@@ -66,36 +72,35 @@ def _first_posted_reply(case: str) -> Subquery:
     return Subquery(posted.order_by("posted_at").values("posted_at")[:1])
 
 
-def _rating_changes(scope: ReportScope) -> list[ReviewUpdate]:
+def _after_our_reply(scope: ReportScope):
     """Rating edits seen in the range after the case's first posted reply."""
     found = Q(seen_at__gte=scope.since, seen_at__lt=scope.until)
     if scope.source_ids:
         found &= Q(mention__source_id__in=scope.source_ids)
     if scope.subject:
         found &= Q(mention__subject=scope.subject)
-    updates = (
+    return (
         ReviewUpdate.objects.filter(found, old_rating__isnull=False, new_rating__isnull=False)
-        .annotate(replied_at=_first_posted_reply("case_id"), source_name=F("mention__source__name"))
+        .annotate(replied_at=_first_posted_reply("case_id"))
         .filter(replied_at__lte=F("seen_at"))
-        .only("case_id", "mention_id", "old_rating", "new_rating", "seen_at")
+    )
+
+
+def rating_changes(scope: ReportScope, kind: Q, limit: int | None = None) -> list[RatingChange]:
+    """The recoveries (kind=RECOVERY) or relapses (RELAPSE) seen in the range, newest first."""
+    changes = (
+        _after_our_reply(scope)
+        .filter(kind)
+        .values_list(
+            "case_id", "mention_id", "mention__source__name", "old_rating", "new_rating",
+            "replied_at", "seen_at",
+        )
         .order_by("-seen_at", "-id")
-    )
-    return list(updates)
+    )  # fmt: skip
+    return [RatingChange(*row) for row in (changes[:limit] if limit else changes)]
 
 
-def _row(update: ReviewUpdate) -> RatingChange:
-    return RatingChange(
-        case_id=update.case_id,
-        mention_id=update.mention_id,
-        source_name=update.source_name,
-        old_rating=update.old_rating,
-        new_rating=update.new_rating,
-        replied_at=update.replied_at,
-        seen_at=update.seen_at,
-    )
-
-
-def _speed_buckets(scope: ReportScope) -> list[SpeedBucket]:
+def speed_buckets(scope: ReportScope) -> list[SpeedBucket]:
     """Answered cases whose review stood at 1–2★ before our reply (its first recorded edit's
     old rating, else its rating now), by time to first reply, and how many were raised to
     4–5★ after our first posted reply (is_recovery's thresholds, in SQL)."""
@@ -141,9 +146,13 @@ def _speed_buckets(scope: ReportScope) -> list[SpeedBucket]:
 
 
 def recoveries(scope: ReportScope) -> Recoveries:
-    changes = _rating_changes(scope)
+    counts = _after_our_reply(scope).aggregate(
+        recovered=Count("id", filter=RECOVERY), relapsed=Count("id", filter=RELAPSE)
+    )
     return Recoveries(
-        recoveries=[_row(update) for update in changes if update.is_recovery],
-        relapses=[_row(update) for update in changes if update.is_relapse],
-        by_speed=_speed_buckets(scope),
+        recovered=counts["recovered"],
+        relapsed=counts["relapsed"],
+        recoveries=rating_changes(scope, RECOVERY, LISTED) if counts["recovered"] else [],
+        relapses=rating_changes(scope, RELAPSE, LISTED) if counts["relapsed"] else [],
+        by_speed=speed_buckets(scope),
     )

@@ -20,7 +20,7 @@ from responses.exports import iso, rating_text
 from responses.reports.competitors import side_by_side
 from responses.reports.complaints import complaint_phrases, remedies, tags_over_time
 from responses.reports.ratings import average_ratings, public_ratings
-from responses.reports.recoveries import recoveries
+from responses.reports.recoveries import RECOVERY, RELAPSE, rating_changes, speed_buckets
 from responses.reports.responsiveness import Figures, responsiveness
 from responses.reports.scope import ReportScope
 from responses.reports.volume import volume
@@ -101,15 +101,14 @@ def person_rows(scope: ReportScope, zone: tzinfo) -> Rows:
 
 
 def speed_rows(scope: ReportScope, zone: tzinfo) -> Rows:
-    for bucket in recoveries(scope).by_speed:
+    for bucket in speed_buckets(scope):
         rate = share(bucket.recovered, bucket.answered)
         yield [bucket.label, str(bucket.answered), str(bucket.recovered), rate]
 
 
 def recovery_rows(scope: ReportScope, zone: tzinfo) -> Rows:
-    found = recoveries(scope)
-    for kind, changes in (("recovery", found.recoveries), ("relapse", found.relapses)):
-        for change in changes:
+    for kind, rule in (("recovery", RECOVERY), ("relapse", RELAPSE)):
+        for change in rating_changes(scope, rule):
             yield [
                 kind,
                 str(change.case_id),

@@ -320,6 +320,7 @@ def test_recoveries_list_the_reviews_raised_to_four_stars_after_our_reply(recove
     assert [(r.case_id, r.new_rating) for r in report.relapses] == [
         (recovery_week["relapsed"].pk, Decimal("2"))
     ]
+    assert (report.recovered, report.relapsed) == (2, 1)
 
 
 def test_the_recovery_rate_is_shown_per_reply_speed_with_its_counts(recovery_week):
@@ -334,13 +335,17 @@ def test_the_recovery_rate_is_shown_per_reply_speed_with_its_counts(recovery_wee
 
 
 @pytest.mark.parametrize("count", [10, 200])
-def test_the_recoveries_report_takes_two_queries_however_many_reviews(
+def test_the_recoveries_report_takes_three_queries_and_names_the_newest_fifty(
     make_mention, django_assert_num_queries, count
 ):
     for n in range(count):
         case = answered_case(make_mention, 1, hours(n % 30))
-        review_edited(case, 1, 5, utc(11, 4, 9))
-    with django_assert_num_queries(2):
+        review_edited(case, 1, 5, utc(11, 4, 9) + timedelta(minutes=n))
+    # Counts, recoveries, buckets: the relapses are not asked for when there are none.
+    with django_assert_num_queries(3):
         report = recoveries(NOVEMBER_WEEK)
-    assert len(report.recoveries) == count
+    assert report.recovered == count
+    assert len(report.recoveries) == min(count, 50)
+    assert report.recoveries[0].seen_at == utc(11, 4, 9) + timedelta(minutes=count - 1)
+    assert sum(bucket.recovered for bucket in report.by_speed) == count
     assert sum(bucket.recovered for bucket in report.by_speed) == count
