@@ -1,5 +1,7 @@
 """Owner alerts: an immediate email when a source is paused, negative mentions spike, or a
-recovered review drops back (a relapse, also sent to the case's assignee).
+recovered review drops back (a relapse, also sent to the case's assignee), and when an incident
+is declared or changes status. A spike proposes an incident over its most said phrase; while an
+incident is open, its mentions count toward no spike.
 
 An OwnerAlert row is written first (unique per kind and key: one per paused source per hour,
 one per spike hour, one per relapsed edit), then sent to every owner by a task; a crash between
@@ -10,15 +12,25 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
 from django.core.mail import get_connection
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, Min, OuterRef, Q
 from django.utils import timezone
 
 from monitors.models import Label, Mention, Source, Subject, stars
-from responses.models import AlertSettings, Case, OwnerAlert, ReviewUpdate
+from responses.models import (
+    AlertSettings,
+    Case,
+    Incident,
+    IncidentEvent,
+    IncidentMention,
+    OwnerAlert,
+    ReviewUpdate,
+)
+from responses.reports.complaints import count_phrases
 from reviewwatch.emails import SEND_LEASE, build_email
 from reviewwatch.links import absolute_url
 from reviewwatch.roles import OWNER
@@ -47,16 +59,25 @@ def record_source_paused(source: Source, reason: str, now: datetime) -> OwnerAle
     return _record(OwnerAlert.Kind.SOURCE_PAUSED, f"{source.pk}:{now:%Y-%m-%dT%H}", context)
 
 
-def negative_counts(now: datetime) -> tuple[int, Decimal]:
-    """Negative mentions about us in the last hour, and the hourly average of the past 7 days.
-    A new source's imported history is not news and counts toward neither."""
-    hour_ago = now - timedelta(hours=1)
-    counts = Mention.objects.filter(
+def _news(now: datetime):
+    """Negative mentions about us in the past 7 days that are news: not a new source's imported
+    history, and not part of an open incident (the incident tells the owners about those)."""
+    in_open_incident = IncidentMention.objects.filter(
+        mention=OuterRef("pk"), removed_at__isnull=True
+    ).exclude(incident__status=Incident.Status.RESOLVED)
+    return Mention.objects.filter(
         subject=Subject.OURS,
         label=Label.NEGATIVE,
         imported_history=False,
         first_seen_at__gt=now - RATE_WINDOW,
-    ).aggregate(
+    ).exclude(Exists(in_open_incident))
+
+
+def negative_counts(now: datetime) -> tuple[int, Decimal]:
+    """Negative mentions about us in the last hour, and the hourly average of the past 7 days
+    (see _news for what counts)."""
+    hour_ago = now - timedelta(hours=1)
+    counts = _news(now).aggregate(
         last_hour=Count("pk", filter=Q(first_seen_at__gt=hour_ago)),
         week=Count("pk", filter=Q(first_seen_at__lte=hour_ago)),
     )
@@ -85,8 +106,43 @@ def record_spike_if_any(now: datetime) -> OwnerAlert | None:
         "usual": f"{usual:.1f}",
         "threshold": rules.spike_count,
         "multiple": f"{rules.spike_multiple:g}",
+        **incident_proposal(now),
     }
     return _record(OwnerAlert.Kind.SPIKE, f"{now:%Y-%m-%dT%H}", context)
+
+
+def incident_proposal(now: datetime) -> dict[str, str | int]:
+    """The phrase the last hour's negatives say most ("login", in 12 of them) and a link to
+    declare an incident over it, starting with the hour's first negative; {} when no phrase is
+    said twice."""
+    last_hour = _news(now).filter(first_seen_at__gt=now - timedelta(hours=1))
+    top = count_phrases(last_hour.order_by("-first_seen_at").values_list("pk", "reason"))
+    if not top or top[0].count < 2:
+        return {}
+    phrase = top[0]
+    started = last_hour.aggregate(first=Min("first_seen_at"))["first"]
+    query = urlencode({"phrase": phrase.phrase, "started": started.isoformat()})
+    return {
+        "phrase": phrase.phrase,
+        "phrase_count": phrase.count,
+        "declare_url": f"{absolute_url('incident_declare')}?{query}",
+    }
+
+
+def record_incident_alert(
+    incident: Incident, event: IncidentEvent, linked: int
+) -> OwnerAlert | None:
+    """One alert when the incident is declared and one at each change of status."""
+    context = {
+        "incident_id": incident.pk,
+        "title": incident.title,
+        "status": incident.get_status_display(),
+        "declared": event.kind == IncidentEvent.Kind.DECLARED,
+        "message": event.message[:1000],
+        "linked": linked,
+        "incident_url": absolute_url("incident", incident_id=incident.pk),
+    }
+    return _record(OwnerAlert.Kind.INCIDENT, f"{incident.pk}:{event.pk}", context)
 
 
 def record_relapse(case: Case, update: ReviewUpdate) -> OwnerAlert | None:

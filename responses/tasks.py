@@ -9,10 +9,11 @@ from datetime import date, datetime
 
 from celery import shared_task
 from django.contrib.auth import get_user_model
+from django.db import OperationalError
 from django.utils import timezone
 
 from monitors.day_counts import count_uncounted_days
-from responses import approvals, monthly_report, posting
+from responses import approvals, incident_replies, monthly_report, posting
 from responses.alerts import record_alert_failure, record_spike_if_any, send_alert
 from responses.breaches import CLAIMS_PER_TICK, claim_next_breach, send_breach_email
 from responses.digests import claim_due, ensure_preferences, record_failure, send_claimed
@@ -197,4 +198,21 @@ def send_monthly_report(self, user_id: int, month: str) -> bool:
     try:
         return monthly_report.send_report(user_id, date.fromisoformat(month), timezone.now())
     except SEND_ERRORS as error:
+        raise self.retry(exc=error, countdown=backoff_seconds(self.request.retries)) from error
+
+
+@shared_task(
+    name="responses.tasks.post_incident_reply",
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    ignore_result=True,
+    max_retries=8,
+)
+def post_incident_reply(self, reply_id: int) -> int:
+    """Answer every linked case of an incident with its approved reply, each case once however
+    often this runs (responses.incident_replies); the number of cases answered now."""
+    try:
+        return incident_replies.post_to_cases(reply_id)
+    except OperationalError as error:  # the database went away: the cases done stay done
         raise self.retry(exc=error, countdown=backoff_seconds(self.request.retries)) from error

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from responses import (
     exports,
@@ -32,4 +32,5 @@ urlpatterns = [
     path("cases/<int:case_id>/notes", views_case.note, name="case_note"),
     path("cases/<int:case_id>/timeline", views_case.timeline, name="case_timeline"),
     path("cases/<int:case_id>/merge", views_case.merge, name="case_merge"),
+    path("", include("responses.urls_incidents")),
 ]

@@ -107,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "reviewwatch.roles.role_context",
                 "responses.approvals.approvals_context",
+                "responses.incidents.open_incidents_context",
             ],
         },
     }

@@ -223,6 +223,7 @@ class OwnerAlert(models.Model):
         SOURCE_PAUSED = "source_paused", "Source paused"
         SPIKE = "spike", "Spike of negative mentions"
         RELAPSE = "relapse", "A recovered review dropped back"
+        INCIDENT = "incident", "Incident declared or updated"
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     key = models.CharField(max_length=100)

@@ -27,7 +27,14 @@ from monitors.models import (
     Subject,
 )
 from responses.cases import open_case
-from responses.models import FollowUp, Remedy, ReplyTemplate
+from responses.models import (
+    FollowUp,
+    Incident,
+    IncidentReply,
+    IncidentScript,
+    Remedy,
+    ReplyTemplate,
+)
 from reviewwatch.roles import STAFF
 from tests.conftest import make_user
 from tests.foundation.test_access import PUBLIC, walk
@@ -71,6 +78,10 @@ STAFF_PAGES = {
     "remedy_delivered",
     "followup_add",
     "followup_done",
+    "incidents",
+    "incident",
+    "incident_mentions",
+    "incident_reply",
 }
 # Where a platform sends the owner back after signing in: without the state it was sent with,
 # it sends them on to the connections page.
@@ -100,6 +111,7 @@ def things(owner, staff) -> dict[str, int | str]:
         subject=Subject.OURS,
     )
     case, _ = open_case(mention)
+    incident = Incident.objects.create(title="Login outage", started_at=case.opened_at)
     return {
         "source": source.pk,
         "job": ReclassifyJob.objects.create().pk,
@@ -113,6 +125,9 @@ def things(owner, staff) -> dict[str, int | str]:
         "platform": Platform.GOOGLE_PLAY,
         "connection": Connection.objects.create(platform=Platform.GOOGLE_PLAY, name="Play").pk,
         "report": "volume",
+        "incident_id": incident.pk,
+        "reply_id": IncidentReply.objects.create(incident=incident, text="Sorry.").pk,
+        "script_id": IncidentScript.objects.first().pk,
     }
 
 
