@@ -2,7 +2,7 @@
 
 A fixed number of queries per digest whatever its size: the listed mentions with their source
 and case in one query, one for case counts, one for troubled sources, one for the reader's due
-follow-ups.
+follow-ups, one for the open incidents and their counts.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from django.utils.timesince import timesince
 
 from monitors.models import Label, Mention, Source
 from responses.followups import due_followups_for
-from responses.models import OPEN_STATUSES, Case, Delivery
+from responses.models import OPEN_STATUSES, Case, Delivery, Incident
 from reviewwatch.emails import build_email
 from reviewwatch.links import absolute_url
 
@@ -38,6 +38,7 @@ class Summary:
     failing_sources: list[str]
     paused_sources: list[str]
     followups_due: list[dict] = field(default_factory=list)  # the reader's, with case links
+    open_incidents: list[dict] = field(default_factory=list)  # with their counts and links
 
 
 def unsubscribe_token(user_id: int) -> str:
@@ -77,7 +78,32 @@ def summary_at(now: datetime, reader=None) -> Summary:
         failing_sources=[name for name, enabled in troubled if enabled],
         paused_sources=[name for name, enabled in troubled if not enabled],
         followups_due=[] if reader is None else followups_due_items(reader, now),
+        open_incidents=open_incident_items(),
     )
+
+
+def open_incident_items() -> list[dict]:
+    """Each open incident with its mentions and how many of their cases were answered: the
+    digest counts them instead of telling each one as news."""
+    live = Q(links__removed_at__isnull=True)
+    found = (
+        Incident.objects.exclude(status=Incident.Status.RESOLVED)
+        .annotate(
+            mentions=Count("links", filter=live),
+            answered=Count("links", filter=live & Q(links__mention__case__responded=True)),
+        )
+        .order_by("started_at")
+    )
+    return [
+        {
+            "title": incident.title,
+            "status": incident.get_status_display(),
+            "mentions": incident.mentions,
+            "answered": incident.answered,
+            "link": absolute_url("incident", incident_id=incident.pk),
+        }
+        for incident in found
+    ]
 
 
 def followups_due_items(reader, now: datetime) -> list[dict]:

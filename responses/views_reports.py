@@ -1,6 +1,6 @@
 """Reports: what customers say and how we answer, over a period the reader picks (kept in the
 URL, so a report can be bookmarked and shared): volume and sentiment, ratings, responsiveness,
-recoveries, complaints and competitors, each a chart with its numbers beneath."""
+recoveries, complaints, competitors and incidents, each a chart or table with its numbers."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from responses.exports import csv_response
 from responses.reports.charts import ranked_bar_chart
 from responses.reports.competitors import side_by_side
 from responses.reports.complaints import complaint_phrases, remedies, tags_over_time
+from responses.reports.incidents import incident_rows
 from responses.reports.ratings import public_ratings
 from responses.reports.recoveries import recoveries
 from responses.reports.report_charts import (
@@ -66,6 +67,7 @@ def reports(request: HttpRequest) -> HttpResponse:
         ),
         "remedies": remedies(scope),
         "competitors": side_by_side(scope),
+        "incidents": incident_rows(scope),
     }
     return render(request, "responses/reports.html", context)
 

@@ -11,8 +11,16 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from monitors.models import Mention
-from responses.models import Incident, IncidentReply, IncidentScript
+from monitors.models import Mention, Revision
+from responses.models import (
+    Case,
+    Incident,
+    IncidentReply,
+    IncidentScript,
+    ReplyDraft,
+    ReviewUpdate,
+)
+from responses.reports.incidents import incident_row
 from tests.responses.test_cases_opening import make_mention
 from tests.responses.test_incidents import LOGIN_DOWN, declare_login_outage, seen
 from tests.responses.test_replies import configure
@@ -193,3 +201,31 @@ def test_incidents_list_shows_open_and_resolved_with_their_size(client, owner, s
     open_part, past_part = page.split('id="past-heading"')
     assert "Login outage" in open_part and "Late parcels" in past_part
     assert "Declare an incident" not in page  # the owner's
+
+
+def test_reports_list_incidents_with_size_time_to_first_reply_and_recovery_rate(client, owner):
+    answered, unanswered = seen(50, text=LOGIN_DOWN), seen(40, text=LOGIN_DOWN)
+    incident = declare_login_outage(owner, started_minutes_ago=60)
+    case = answered.case
+    Case.objects.filter(pk=case.pk).update(
+        responded=True, first_responded_at=incident.started_at + timedelta(minutes=25)
+    )
+    ReplyDraft.objects.filter(case=case).update(
+        state=ReplyDraft.State.POSTED, posted_at=incident.started_at + timedelta(minutes=25)
+    )
+    revision = Revision.objects.create(mention=answered, changed=["rating"], old_rating=1)
+    ReviewUpdate.objects.create(
+        case=case, mention=answered, revision=revision, old_rating=1, new_rating=5
+    )
+
+    row = incident_row(incident)
+    assert (row.mentions, row.cases, row.answered) == (2, 2, 1)
+    assert row.first_reply_after == timedelta(minutes=25)
+    assert (row.improved, row.recovered, row.recovery_rate) == (1, 1, 1.0)
+
+    client.force_login(owner)
+    page = client.get(reverse("reports")).content.decode()
+    section = page[page.index('id="incidents-heading"') :]
+    assert "Login outage" in section and "after 25 min" in section
+    assert "1 of 2" in section and "100% (1)" in section
+    assert unanswered.case.responded is False

@@ -12,6 +12,7 @@ from django.utils import timezone
 from monitors.models import Label, Mention, Subject
 from monitors.signals import negative_mentions
 from responses.cases import open_case
+from responses.digest_emails import summary_at
 from responses.incidents import (
     IncidentError,
     declare,
@@ -21,6 +22,7 @@ from responses.incidents import (
     unlink_mention,
 )
 from responses.models import (
+    Case,
     Event,
     FollowUp,
     Incident,
@@ -209,3 +211,16 @@ def test_a_posted_case_gets_the_followup_message_as_its_next_reply(owner):
     post_update(incident, owner, Incident.Status.RESOLVED, "Fixed.", timezone.now())
     newest = mention.case.reply_drafts.first().versions.get()
     assert newest.text.startswith("Hi Dana, thank you for your patience, and sorry again")
+
+
+def test_the_digest_counts_an_open_incidents_mentions_and_answers_instead_of_alerting(owner):
+    first = seen(30, text=LOGIN_DOWN)
+    seen(20, text=LOGIN_DOWN)
+    incident = declare_login_outage(owner)
+    Case.objects.filter(pk=first.case.pk).update(responded=True)
+    [item] = summary_at(timezone.now()).open_incidents
+    assert (item["title"], item["status"]) == ("Login outage", "Investigating")
+    assert (item["mentions"], item["answered"]) == (2, 1)
+    assert item["link"].endswith(f"/incidents/{incident.pk}/")
+    post_update(incident, owner, Incident.Status.RESOLVED, "Fixed.", timezone.now())
+    assert summary_at(timezone.now()).open_incidents == []
