@@ -1,3 +1,9 @@
 """Django admin for every responses model; one module per concern."""
 
-from responses import admin_cases, admin_digests, admin_incidents, admin_replies  # noqa: F401
+from responses import (  # noqa: F401
+    admin_cases,
+    admin_customers,
+    admin_digests,
+    admin_incidents,
+    admin_replies,
+)

@@ -10,7 +10,7 @@ from monitors.models import Label, Source, Subject
 from responses.followups import Outcome
 from responses.inbox import InboxFilters
 from responses.mention_list import MentionFilters
-from responses.models import Case, Tag, TriageSettings
+from responses.models import Case, Health, Tag, TriageSettings
 from reviewwatch.request_values import whole_number
 
 STATUS_FILTER_CHOICES = [
@@ -90,13 +90,17 @@ class MentionFilterFields(forms.Form):
 
 
 class InboxFilterForm(MentionFilterFields):
-    """The inbox filters: the mention filters, and the case's status, assignee and tag."""
+    """The inbox filters: the mention filters, the case's status, assignee and tag, and the
+    health of the customer who wrote it."""
 
     status = forms.ChoiceField(required=False, choices=STATUS_FILTER_CHOICES)
     assignee = forms.ChoiceField(required=False, label="Assignee")
     tag = forms.ModelChoiceField(required=False, queryset=Tag.objects.all(), empty_label="Any tag")
+    health = forms.ChoiceField(
+        required=False, label="Customer health", choices=[("", "Any health"), *Health.choices]
+    )
     field_order = ["q", "status", "source", "subject", "assignee"]
-    field_order += ["rating", "tag", "since", "until"]
+    field_order += ["rating", "tag", "health", "since", "until"]
 
     def __init__(self, data, people: list, **kwargs):
         super().__init__(data, **kwargs)
@@ -120,6 +124,7 @@ class InboxFilterForm(MentionFilterFields):
             since=data.get("since"),
             until=data.get("until"),
             q=data.get("q") or "",
+            health=data.get("health") or "",
         )
 
 

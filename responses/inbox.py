@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from monitors.search import search_mentions
 from responses.breaches import breached
+from responses.customers import customer_of_case_q
 from responses.mention_list import seen_between
 from responses.models import OPEN_STATUSES, Case
 from reviewwatch.request_values import whole_number
@@ -68,6 +69,7 @@ class InboxFilters:
     since: date | None = None
     until: date | None = None
     q: str = ""
+    health: str = ""  # "", or a customer's Health: the author's colour
 
 
 def filtered_cases(filters: InboxFilters, user, with_status: bool = True) -> QuerySet:
@@ -95,6 +97,8 @@ def filtered_cases(filters: InboxFilters, user, with_status: bool = True) -> Que
         cases = cases.filter(mention__rating__lte=int(filters.max_rating))
     if filters.tag_id:
         cases = cases.filter(tags__id=filters.tag_id)
+    if filters.health:
+        cases = cases.filter(customer_of_case_q(filters.health))
     cases = cases.filter(seen_between("mention__first_seen_at", filters.since, filters.until))
     return search_mentions(cases, filters.q, prefix="mention__")
 

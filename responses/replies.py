@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from monitors.models import Label
+from monitors.models import Label, Mention
 from responses.approvals import email_after_commit
 from responses.cases import Change, change_case
 from responses.models import (
@@ -87,8 +87,13 @@ NO_REMEDY_CHOSEN = "a solution that works for you"
 
 
 def placeholder_values(case: Case, reply_settings: ReplySettings) -> dict[str, str]:
-    mention = case.mention
-    remedy = case.remedies.first()
+    return mention_placeholder_values(case.mention, reply_settings, case.remedies.first())
+
+
+def mention_placeholder_values(
+    mention: Mention, reply_settings: ReplySettings, remedy: Remedy | None = None
+) -> dict[str, str]:
+    """The placeholders for a reply to this mention (a case's, or a happy review's thanks)."""
     return {
         "author": mention.author.strip() or ANONYMOUS_AUTHOR,
         "business": reply_settings.business_name,
@@ -115,6 +120,12 @@ def fill(text: str, case: Case, reply_settings: ReplySettings | None = None) -> 
     """The text with its placeholders filled for this case; ValidationError on unknown ones."""
     placeholders_in(text)
     return text.format(**placeholder_values(case, reply_settings or ReplySettings.current()))
+
+
+def fill_for_mention(text: str, mention: Mention) -> str:
+    """The text filled for a reply to a review that has no case (a happy customer's thanks)."""
+    placeholders_in(text)
+    return text.format(**mention_placeholder_values(mention, ReplySettings.current()))
 
 
 # --- Templates -------------------------------------------------------------------------------
@@ -165,10 +176,15 @@ def offered_templates():
 
 
 def tone_of(text: str, case: Case, reply_settings: ReplySettings | None = None) -> ToneReport:
+    return tone_of_reply_to(text, case.mention, reply_settings)
+
+
+def tone_of_reply_to(
+    text: str, mention: Mention, reply_settings: ReplySettings | None = None
+) -> ToneReport:
     """The tone check with the owner's RW_TONE_RULES; if that file was removed or broken after
     start-up (it is checked then), the default rules and an error in the log."""
     reply_settings = reply_settings or ReplySettings.current()
-    mention = case.mention
     check = partial(
         check_tone,
         text,

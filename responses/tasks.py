@@ -16,6 +16,8 @@ from monitors.day_counts import count_uncounted_days
 from responses import approvals, incident_replies, monthly_report, posting
 from responses.alerts import record_alert_failure, record_spike_if_any, send_alert
 from responses.breaches import CLAIMS_PER_TICK, claim_next_breach, send_breach_email
+from responses.customer_health import refresh_all
+from responses.customers import sync_records
 from responses.digests import claim_due, ensure_preferences, record_failure, send_claimed
 from responses.models import Note, PlatformPost
 from responses.reports.mention_counts import readers_zones
@@ -76,6 +78,18 @@ def check_negative_spike() -> bool:
     if alert is not None:
         send_owner_alert.delay(alert.pk)
     return alert is not None
+
+
+@shared_task(name="responses.tasks.refresh_customers", ignore_result=True, expires=270)
+def refresh_customers() -> int:
+    """Beat, every 5 minutes: customer records for new authors, then each active customer's
+    health; a customer turning red alerts the owners. Safe to run twice: the colour is claimed
+    with a conditional UPDATE and the alert is unique per customer and turn."""
+    sync_records()
+    alerts = refresh_all(timezone.now())
+    for alert in alerts:
+        send_owner_alert.delay(alert.pk)
+    return len(alerts)
 
 
 @shared_task(

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from monitors.models import Mention
 from responses import followups
 from responses.cases import Change, StaleCase, add_note, change_case, merge_case
+from responses.customer_card import customer_card
 from responses.forms import (
     AssignForm,
     MergeForm,
@@ -94,6 +95,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         "other_mentions": others,
         "related_cases": case.merged_cases.select_related("mention__source"),
         "reopened": case.events.filter(kind=Event.Kind.REOPENED).select_related("actor").last(),
+        **customer_card(mention),
     }
     return render(request, "responses/case.html", context)
 

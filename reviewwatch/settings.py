@@ -282,6 +282,7 @@ CELERY_BEAT_SCHEDULE = {
         ("alert-breached-cases", "responses.tasks.alert_breached_cases", 60.0),
         ("queue-monthly-reports", "responses.tasks.queue_monthly_reports", 3600.0),
         ("count-mention-days", "responses.tasks.count_mention_days", 900.0),
+        ("refresh-customers", "responses.tasks.refresh_customers", 300.0),
         ("prune-poll-logs", "monitors.tasks.prune_poll_logs", 24 * 3600.0),
         ("train-local-model", "monitors.tasks.train_local_model", 24 * 3600.0),
     ]

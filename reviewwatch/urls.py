@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("responses.urls")),
     path("", include("responses.urls_replies")),
     path("", include("responses.urls_digests")),
+    path("", include("responses.urls_customers")),
 ]
 
 handler404 = "reviewwatch.views_errors.page_not_found"

@@ -216,13 +216,16 @@ class AlertSettings(SingletonModel):
 
 
 class OwnerAlert(models.Model):
-    """An immediate email to the owners (and, for a relapse, the case's assignee); `key` makes
-    one alert per paused source or spike hour, and one per relapsed review edit."""
+    """An immediate email to the owners (and, for a relapse, the case's assignee; for an
+    escalation, the person named); `key` makes one alert per paused source or spike hour, one
+    per relapsed review edit, and one per customer turning red."""
 
     class Kind(models.TextChoices):
         SOURCE_PAUSED = "source_paused", "Source paused"
         SPIKE = "spike", "Spike of negative mentions"
         RELAPSE = "relapse", "A recovered review dropped back"
+        CUSTOMER_RED = "customer_red", "A customer turned red"
+        CUSTOMER_ESCALATED = "customer_escalated", "A customer was escalated"
         INCIDENT = "incident", "Incident declared or updated"
 
     kind = models.CharField(max_length=20, choices=Kind.choices)

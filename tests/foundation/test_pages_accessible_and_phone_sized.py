@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from monitors import credentials
 from monitors.models import BlockedAuthor, Connection, Platform, Source
 from monitors.polling import poll_source_now
-from responses.models import ReplyTemplate
+from responses.customer_health import refresh_all
+from responses.customers import sync_records
+from responses.models import CustomerRecord, ReplyTemplate
 from tests.browser import wait_for_htmx_idle
 from tests.conftest import PASSWORD, make_user
 from tests.page_checks import assert_accessible, assert_fits_phone
@@ -30,6 +33,10 @@ OWNER_PAGES = [
     "source_delete",
     "mentions",
     "reports",
+    "customers",
+    "customer",
+    "advocates",
+    "health_settings",
     "reply_templates",
     "reply_template_add",
     "reply_template_edit",
@@ -40,6 +47,7 @@ OWNER_PAGES = [
     "password_change",
 ]
 STAFF_PAGES = ["settings", "sources", "source_detail", "mentions", "reports", "password_change"]
+STAFF_PAGES += ["customers", "customer", "advocates"]
 DESKTOP = {"width": 1280, "height": 800}
 
 
@@ -80,6 +88,9 @@ def page_urls(feed_url, owner, staff) -> dict[str, str]:
         secrets=credentials.encrypt({"service_account": {}}),
         secrets_hint="reviews@bakery-app.iam.gserviceaccount.com, key …c3d2e1",
     )
+    sync_records()  # dana (red: a complaint past due) and eli (green: an advocate)
+    refresh_all(timezone.now())
+    customer = CustomerRecord.objects.get(author="dana").customer
     invited = make_user("dan@example.com", "staff")
     invited.set_unusable_password()
     invited.save()
@@ -89,6 +100,7 @@ def page_urls(feed_url, owner, staff) -> dict[str, str]:
         "source_delete": [source.pk],
         "reply_template_edit": [template.pk],
         "connection_detail": [connection.pk],
+        "customer": [customer.pk],
     }
     return {name: reverse(name, args=with_args.get(name, [])) for name in OWNER_PAGES}
 

@@ -27,7 +27,9 @@ from monitors.models import (
     Subject,
 )
 from responses.cases import open_case
+from responses.customers import record_for_mention
 from responses.models import (
+    AdvocateAsk,
     FollowUp,
     Incident,
     IncidentReply,
@@ -78,6 +80,16 @@ STAFF_PAGES = {
     "remedy_delivered",
     "followup_add",
     "followup_done",
+    "customers",
+    "customer",
+    "customer_link",
+    "customer_unlink",
+    "customer_email",
+    "customer_escalate",
+    "advocates",
+    "advocate_thank",
+    "advocate_ask",
+    "advocate_answer",
     "incidents",
     "incident",
     "incident_mentions",
@@ -111,6 +123,7 @@ def things(owner, staff) -> dict[str, int | str]:
         subject=Subject.OURS,
     )
     case, _ = open_case(mention)
+    customer = record_for_mention(mention).customer
     incident = Incident.objects.create(title="Login outage", started_at=case.opened_at)
     return {
         "source": source.pk,
@@ -125,6 +138,8 @@ def things(owner, staff) -> dict[str, int | str]:
         "platform": Platform.GOOGLE_PLAY,
         "connection": Connection.objects.create(platform=Platform.GOOGLE_PLAY, name="Play").pk,
         "report": "volume",
+        "customer_id": customer.pk,
+        "ask_id": AdvocateAsk.objects.create(customer=customer, kind="reference").pk,
         "incident_id": incident.pk,
         "reply_id": IncidentReply.objects.create(incident=incident, text="Sorry.").pk,
         "script_id": IncidentScript.objects.first().pk,

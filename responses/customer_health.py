@@ -1,0 +1,237 @@
+"""Health: each customer is red, yellow or green from their history, with the reason shown.
+
+`judge` is the rule, a pure function of a customer's `History` and the owner's thresholds
+(HealthSettings), so each boundary is tested with a table. `refresh` loads histories in bulk,
+stores each colour and reason (the inbox filters on it), and records one owner alert when a
+customer turns red: the colour is claimed with a conditional UPDATE (only one refresh can turn
+a customer red at a time) and the alert is unique per customer and the moment it turned red.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Upper
+
+from monitors.models import Label, Mention, Subject, stars
+from responses.customers import mentions_of
+from responses.models import (
+    OPEN_STATUSES,
+    Case,
+    Customer,
+    CustomerEvent,
+    CustomerRecord,
+    Health,
+    HealthSettings,
+    OwnerAlert,
+    ReviewUpdate,
+)
+from responses.models.replies import RECOVERED_MIN_RATING
+
+REFRESH_BATCH = 500
+
+
+@dataclass
+class History:
+    """What a customer's mentions and cases say, as of one moment."""
+
+    negatives_recent: int = 0  # negative reviews in the window, not counting recovered ones
+    overdue_cases: int = 0  # open, never answered, past due
+    open_cases: int = 0
+    relapses_recent: int = 0  # a recovered review dropped back, in the window
+    recoveries: int = 0  # complaints turned into praise after our reply
+    praise_recent: int = 0  # happy reviews in the window
+    latest_rating: Decimal | None = None
+    latest_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Verdict:
+    health: str
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def reason(self) -> str:
+        text = ", ".join(self.reasons)
+        return text[:1].upper() + text[1:]
+
+
+def _plural(count: int, one: str, many: str | None = None) -> str:
+    return f"{count} {one if count == 1 else many or one + 's'}"
+
+
+def judge(history: History, rules: HealthSettings) -> Verdict:
+    """Red: repeat complaints, a case overdue, or a relapse. Yellow: one complaint, an open
+    case, or a low latest rating. Green otherwise, with what makes them happy if anything."""
+    window = f"in {rules.window_days} days"
+    red = []
+    if history.negatives_recent >= rules.red_negatives:
+        red.append(f"{_plural(history.negatives_recent, 'negative review')} {window}")
+    if history.overdue_cases:
+        red.append("case overdue" if history.overdue_cases == 1 else "cases overdue")
+    if history.relapses_recent:
+        red.append("review dropped back after our reply")
+    if red:
+        return Verdict(Health.RED, red)
+    yellow = []
+    if history.negatives_recent:
+        yellow.append(f"{_plural(history.negatives_recent, 'negative review')} {window}")
+    if history.open_cases:
+        yellow.append(_plural(history.open_cases, "open case"))
+    rating = history.latest_rating
+    if rating is not None and rating <= rules.yellow_max_rating:
+        yellow.append(f"latest rating {stars(rating)}")
+    if yellow:
+        return Verdict(Health.YELLOW, yellow)
+    green = []
+    if history.recoveries:
+        green.append("recovered after our reply")
+    if history.praise_recent:
+        green.append(f"{_plural(history.praise_recent, 'happy review')} {window}")
+    return Verdict(Health.GREEN, green or [f"no complaints {window}"])
+
+
+# --- Loading histories ------------------------------------------------------------------------
+
+
+def _is_praise(rating: Decimal | None, label: str, rules: HealthSettings) -> bool:
+    if rating is not None:
+        return rating >= rules.advocate_min_rating
+    return label == Label.POSITIVE
+
+
+def histories(customer_ids: list[int], now: datetime, rules: HealthSettings) -> dict[int, History]:
+    """Each customer's History from their mentions, cases and review updates (three queries)."""
+    since = now - timedelta(days=rules.window_days)
+    found = {customer_id: History() for customer_id in customer_ids}
+    mentions = list(
+        mentions_of(customer_ids).values_list("pk", "customer_id", "label", "rating", "when")
+    )
+    owner_of = {pk: customer_id for pk, customer_id, *_ in mentions}
+    cases = Case.objects.filter(mention_id__in=owner_of).values_list(
+        "pk", "mention_id", "status", "responded", "due_at"
+    )
+    case_owner: dict[int, tuple[int, int]] = {}
+    for case_id, mention_id, status, responded, due_at in cases:
+        customer = found[owner_of[mention_id]]
+        case_owner[case_id] = (owner_of[mention_id], mention_id)
+        if status in OPEN_STATUSES:
+            customer.open_cases += 1
+            # responses.breaches.breached(), on the loaded row
+            customer.overdue_cases += not responded and due_at < now
+    recovered_mentions = set()
+    fields = ("case_id", "old_rating", "new_rating", "seen_at")
+    for update in ReviewUpdate.objects.filter(case_id__in=case_owner).only(*fields):
+        customer_id, mention_id = case_owner[update.case_id]
+        if update.is_relapse and update.seen_at >= since:
+            found[customer_id].relapses_recent += 1
+        if update.is_recovery:
+            recovered_mentions.add(mention_id)
+    for pk, customer_id, label, rating, when in mentions:
+        customer = found[customer_id]
+        still_recovered = pk in recovered_mentions and (rating or 0) >= RECOVERED_MIN_RATING
+        customer.recoveries += still_recovered
+        if when >= since and label == Label.NEGATIVE and not still_recovered:
+            customer.negatives_recent += 1
+        if when >= since and _is_praise(rating, label, rules):
+            customer.praise_recent += 1
+        if rating is not None and (customer.latest_at is None or when > customer.latest_at):
+            customer.latest_rating, customer.latest_at = rating, when
+    return found
+
+
+# --- Storing the colour and alerting -----------------------------------------------------------
+
+
+def _alert_red(customer: Customer, reason: str) -> OwnerAlert | None:
+    context = {"customer_id": customer.pk, "name": customer.name, "reason": reason}
+    key = f"{customer.pk}:{customer.health_since:%Y-%m-%dT%H:%M:%S.%f}"
+    try:
+        with transaction.atomic():
+            return OwnerAlert.objects.create(
+                kind=OwnerAlert.Kind.CUSTOMER_RED, key=key, context=context
+            )
+    except IntegrityError:
+        return None
+
+
+def refresh(customer_ids: list[int], now: datetime) -> list[OwnerAlert]:
+    """Store each customer's colour and reason now; the red alerts recorded (to be sent)."""
+    rules = HealthSettings.current()
+    alerts = []
+    for customer_id, history in histories(customer_ids, now, rules).items():
+        verdict = judge(history, rules)
+        customers = Customer.objects.filter(pk=customer_id)
+        customers.filter(health=verdict.health).update(
+            health_reason=verdict.reason, health_checked_at=now
+        )
+        # Only the refresh that changes the colour records the change (and a red alert).
+        changed = customers.exclude(health=verdict.health).update(
+            health=verdict.health,
+            health_reason=verdict.reason,
+            health_since=now,
+            health_checked_at=now,
+        )
+        if not changed:
+            continue
+        customer = Customer.objects.get(pk=customer_id)
+        detail = f"{customer.get_health_display()}: {verdict.reason}"
+        CustomerEvent.objects.create(
+            customer=customer, kind=CustomerEvent.Kind.HEALTH, at=now, detail=detail[:500]
+        )
+        if verdict.health == Health.RED:
+            alert = _alert_red(customer, verdict.reason)
+            if alert is not None:
+                alerts.append(alert)
+    return alerts
+
+
+def customers_to_check(now: datetime, rules: HealthSettings) -> list[int]:
+    """Customers whose colour may change: recent mentions, an open case, a review edited after
+    our reply lately, not green now, or never checked."""
+    since = now - timedelta(days=rules.window_days)
+    recent = (
+        Mention.objects.filter(
+            subject=Subject.OURS,
+            source_id=OuterRef("source_id"),
+            first_seen_at__gte=since,
+        )
+        .annotate(key=Upper("author"))
+        .filter(key=OuterRef("author_key"))
+    )
+    open_case = (
+        Case.objects.filter(
+            status__in=OPEN_STATUSES,
+            mention__source_id=OuterRef("source_id"),
+        )
+        .annotate(key=Upper("mention__author"))
+        .filter(key=OuterRef("author_key"))
+    )
+    edited = (
+        ReviewUpdate.objects.filter(seen_at__gte=since, mention__source_id=OuterRef("source_id"))
+        .annotate(key=Upper("mention__author"))
+        .filter(key=OuterRef("author_key"))
+    )
+    active = CustomerRecord.objects.filter(Exists(recent) | Exists(open_case) | Exists(edited))
+    unsettled = Q(health_checked_at__isnull=True) | ~Q(health=Health.GREEN)
+    return sorted(
+        set(active.values_list("customer_id", flat=True))
+        | set(Customer.objects.filter(unsettled).values_list("pk", flat=True))
+    )
+
+
+def refresh_all(now: datetime) -> list[OwnerAlert]:
+    """The beat's pass over every customer whose colour may have changed."""
+    ids = customers_to_check(now, HealthSettings.current())
+    alerts = []
+    for start in range(0, len(ids), REFRESH_BATCH):
+        alerts += refresh(ids[start : start + REFRESH_BATCH], now)
+    return alerts
+
+
+def history_of(customer: Customer, now: datetime) -> History:
+    return histories([customer.pk], now, HealthSettings.current())[customer.pk]
