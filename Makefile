@@ -55,7 +55,8 @@ DOCS_TESTS := tests/responses/test_inbox_browser.py::test_inbox_screenshot_with_
 	tests/responses/test_digest_email.py::test_sample_digest_is_written_for_the_readme \
 	tests/responses/test_case_page_layout.py::test_case_page_screenshots_on_desktop_and_phone \
 	tests/responses/test_reports_browser.py::test_reports_screenshot_for_the_readme \
-	tests/responses/test_advocates_browser.py::test_owner_thanks_an_advocate_and_asks_her_for_a_testimonial
+	tests/responses/test_advocates_browser.py::test_owner_thanks_an_advocate_and_asks_her_for_a_testimonial \
+	tests/responses/test_incidents_browser.py::test_incident_screenshot_for_the_readme
 docs: install-test
 	REDIS_URL=$(TEST_REDIS_URL) bash scripts/test-services.sh
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) RW_ALLOW_PRIVATE_SOURCES=1 RW_ALLOW_PLATFORM_BASE_URL=1 \

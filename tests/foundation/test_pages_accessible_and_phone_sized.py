@@ -21,6 +21,7 @@ from responses.models import CustomerRecord, ReplyTemplate
 from tests.browser import wait_for_htmx_idle
 from tests.conftest import PASSWORD, make_user
 from tests.page_checks import assert_accessible, assert_fits_phone
+from tests.responses.test_incidents import declare_login_outage, seed_scripts
 from tests.rss import Item, rss_feed
 
 OWNER_PAGES = [
@@ -45,8 +46,22 @@ OWNER_PAGES = [
     "connection_list",
     "connection_detail",
     "password_change",
+    "incidents",
+    "incident_declare",
+    "incident",
+    "incident_scripts",
+    "incident_script_edit",
 ]
-STAFF_PAGES = ["settings", "sources", "source_detail", "mentions", "reports", "password_change"]
+STAFF_PAGES = [
+    "settings",
+    "sources",
+    "source_detail",
+    "mentions",
+    "reports",
+    "password_change",
+    "incidents",
+    "incident",
+]
 STAFF_PAGES += ["customers", "customer", "advocates"]
 DESKTOP = {"width": 1280, "height": 800}
 
@@ -91,6 +106,8 @@ def page_urls(feed_url, owner, staff) -> dict[str, str]:
     sync_records()  # dana (red: a complaint past due) and eli (green: an advocate)
     refresh_all(timezone.now())
     customer = CustomerRecord.objects.get(author="dana").customer
+    seed_scripts()
+    incident = declare_login_outage(owner, started_minutes_ago=30)
     invited = make_user("dan@example.com", "staff")
     invited.set_unusable_password()
     invited.save()
@@ -101,6 +118,8 @@ def page_urls(feed_url, owner, staff) -> dict[str, str]:
         "reply_template_edit": [template.pk],
         "connection_detail": [connection.pk],
         "customer": [customer.pk],
+        "incident": [incident.pk],
+        "incident_script_edit": [incident.script.pk],
     }
     return {name: reverse(name, args=with_args.get(name, [])) for name in OWNER_PAGES}
 
