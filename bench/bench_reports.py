@@ -2,7 +2,8 @@
 
 Seeds with bench/common.py's seed_mentions_and_cases, adds what the reports read (posted
 replies, rating edits after a reply, remedies, root-cause tags, competitor sources and the
-pages' rating snapshots), then times each report query module over the last 30 and the last
+pages' rating snapshots), counts the daily summary of mentions as the quarter-hourly task does
+(timed), then times each report query module over the last 30 and the last
 365 days, and the whole Reports page through Django's test client as an owner, against
 /healthz as the baseline (the inbox's first page is timed too, for scale). The aim: every
 report answers with p95 under 300 ms.
@@ -18,28 +19,14 @@ from common import OWNER_EMAIL, report, seed_mentions_and_cases, setup_django, t
 REPEAT = 15
 RANGES = (30, 365)
 
-# What raw rows cannot do (2 December 2026, 2-core machine under load; p95 of 15 runs over
-# three runs): every report meets 300 ms over the last 30 days, and over 365 days
-# responsiveness, complaints and public ratings do too; these do not, because they read every
-# mention (or every answered case) of the year:
-#   volume 1,000-1,270 ms, ratings.average_ratings 940-1,180 ms (all 1,000,000 mentions
-#   grouped per week and source), competitors.side_by_side 640-930 ms (the year and the year
-#   before), recoveries 1,000-1,200 ms (60,000 answered cases, each looking up its rating and
-#   first reply; about half of it is PostgreSQL's JIT compiling the plan: `-c jit=off` on the
-#   app's connection takes it to ~560 ms).
-# An index does not help: a covering index on (first_seen_at) INCLUDE (source_id, label,
-# rating, subject) read index-only was no faster, the cost is the per-row grouping.
-# The design for them: a daily summary table (day in the business's TIME_ZONE, source,
-# subject, label) -> mentions, rating sum and rated count, one row per combination
-# (20 sources x 2 subjects x 365 days = ~15,000 rows a year instead of 1,000,000), rebuilt
-# per day by a Celery task (whole past days: DELETE + INSERT ... SELECT of one day in one
-# transaction, so a retried task cannot double count), nightly for yesterday and on demand
-# for the days a reclassification, a label correction or a deletion touched; today and any
-# reader in another zone read raw rows (a day is ~2,700 mentions). A summary refreshed by a
-# task rather than counters kept by ingest: one writer, idempotent, and no hot row updated
-# by every mention from every poll; the few writers that rewrite old mentions already run
-# as tasks and can enqueue the days they changed. Recoveries would get its figures from a
-# per-case column set when a reply is first posted (the rating the review stood at then).
+# Over a year, volume, average ratings and competitors read every mention of the year (p95
+# 640-1,270 ms on 2 December 2026, whatever the indexes: the cost is the per-row grouping),
+# and recoveries looked up each of 60,000 answered cases' review (~560-1,200 ms). What they
+# read now: the daily summary of mentions (monitors/day_counts.py: one row per day, zone,
+# source, subject and label, counted by a task once a day is over and forgotten by a trigger
+# when one of its mentions changes; today and yesterday read from the mentions), and the
+# rating each case's review had when it opened, kept on the case. The summary is counted
+# here the way the quarter-hourly task counts it, and that count is timed too.
 
 # Every answered case has its posted reply; every 5th a rating edit two days later (half raised
 # to 5★, half dropped to 1★); every 4th a remedy; most cases one or two root-cause tags.
@@ -110,6 +97,19 @@ def seed_report_rows() -> None:
     print("added " + ", ".join(counts), flush=True)
 
 
+def count_the_year() -> None:
+    """What responses.tasks.count_mention_days does on its first run over a year of mentions."""
+    import time
+
+    from django.utils import timezone
+
+    from monitors.day_counts import count_uncounted_days
+
+    started = time.perf_counter()
+    days = count_uncounted_days([timezone.get_default_timezone_name()], timezone.now())
+    print(f"counted {days} days of mentions in {time.perf_counter() - started:.1f} s", flush=True)
+
+
 def report_queries(days: int) -> dict[str, Callable[[], object]]:
     """Each report module's entry points over the last `days` days, evaluated fully."""
     from django.utils import timezone
@@ -138,6 +138,7 @@ def main() -> None:
     setup_django("reports")
     seed_mentions_and_cases()
     seed_report_rows()
+    count_the_year()
     from django.contrib.auth import get_user_model
     from django.test import Client
 

@@ -121,7 +121,8 @@ FROM generate_series(1, %(count)s) AS n, (SELECT %(words)s::text[] AS w) AS word
 SEED_CASES = """
 INSERT INTO responses_case (
     mention_id, status, dismiss_reason, assignee_id, priority, severity, clock_from, due_at,
-    responded, first_responded_at, resolved_at, outcome, opened_at, version, updated_at
+    responded, first_responded_at, resolved_at, outcome, opened_at, version, updated_at,
+    rating_when_opened
 )
 SELECT
     m.id,
@@ -139,7 +140,7 @@ SELECT
         THEN m.first_seen_at + make_interval(mins => (((m.id / 10) * 37) %% 4320)::int) END,
     CASE WHEN (m.id / 10) %% 10 >= 4 THEN now() END,
     CASE WHEN (m.id / 10) %% 10 >= 4 THEN 'Customer happy again' ELSE '' END,
-    m.first_seen_at, 1, now()
+    m.first_seen_at, 1, now(), m.rating
 FROM monitors_mention m
 WHERE m.label = 'negative'
 """

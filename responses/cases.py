@@ -57,6 +57,7 @@ def _opening_values(mention: Mention, targets: TriageSettings, clock_from: datet
         "severity": severity,
         "clock_from": clock_from,
         "due_at": due_time(clock_from, severity, targets),
+        "rating_when_opened": mention.rating,
         "priority": Case.Priority.HIGH
         if severity == Case.Severity.URGENT
         else Case.Priority.NORMAL,

@@ -102,6 +102,11 @@ class Case(models.Model):
     resolved_at = models.DateTimeField(null=True, blank=True)
     outcome = models.TextField(blank=True)
     opened_at = models.DateTimeField(default=timezone.now)
+    # The review's star rating when the case opened (its later edits are ReviewUpdates), so
+    # the recovery report need not look up every case's review.
+    rating_when_opened = models.DecimalField(
+        max_digits=3, decimal_places=2, null=True, blank=True, editable=False
+    )
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -13,9 +13,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
 
-from monitors.models import Mention
 from responses.models import ReplyDraft, ReviewUpdate
 from responses.models.replies import RECOVERED_MIN_RATING, RELAPSE_MAX_RATING
 from responses.reports.responsiveness import ANSWERED, WAIT, cases_in
@@ -101,31 +99,24 @@ def rating_changes(scope: ReportScope, kind: Q, limit: int | None = None) -> lis
 
 
 def speed_buckets(scope: ReportScope) -> list[SpeedBucket]:
-    """Answered cases whose review stood at 1–2★ before our reply (its first recorded edit's
-    old rating, else its rating now), by time to first reply, and how many were raised to
-    4–5★ after our first posted reply (is_recovery's thresholds, in SQL)."""
-    first_update = ReviewUpdate.objects.filter(case=OuterRef("pk")).order_by("seen_at", "id")
+    """Answered cases whose review stood at 1–2★ when the case opened, by time to first reply,
+    and how many were raised to 4–5★ after our first posted reply (is_recovery's thresholds,
+    in SQL)."""
     recovered = ReviewUpdate.objects.filter(
         case=OuterRef("pk"),
         old_rating__lte=RELAPSE_MAX_RATING,
         new_rating__gte=RECOVERED_MIN_RATING,
         seen_at__gte=OuterRef("replied_at"),
     )
-    rating_now = Mention.objects.filter(pk=OuterRef("mention_id")).order_by().values("rating")[:1]
     cases = (
         cases_in(scope)
         .filter(ANSWERED)
         .annotate(
             wait=WAIT,
             replied_at=_first_posted_reply("pk"),
-            # The mention's rating as a subquery, not a join: a join lets the planner read
-            # every mention to hash them when the range holds a few thousand cases.
-            rating_before=Coalesce(
-                Subquery(first_update.values("old_rating")[:1]), Subquery(rating_now)
-            ),
             recovered=Exists(recovered),
         )
-        .filter(rating_before__lte=RELAPSE_MAX_RATING)
+        .filter(rating_when_opened__lte=RELAPSE_MAX_RATING)
     )
     counts: dict[str, Count] = {}
     shorter: timedelta | None = None

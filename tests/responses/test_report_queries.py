@@ -7,11 +7,14 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from importlib import import_module
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
 
 from monitors.models import Label, Revision, Source
+from responses.cases import open_case
 from responses.models import Case, ReplyDraft, ReviewUpdate
 from responses.reports.recoveries import recoveries
 from responses.reports.responsiveness import responsiveness
@@ -148,6 +151,7 @@ def make_case(
     resolved = resolved_after is not None
     return Case.objects.create(
         mention=make_mention(rating=rating),
+        rating_when_opened=Decimal(str(rating)),
         clock_from=clock_from,
         opened_at=clock_from,
         due_at=clock_from + target,
@@ -349,3 +353,26 @@ def test_the_recoveries_report_takes_three_queries_and_names_the_newest_fifty(
     assert report.recoveries[0].seen_at == utc(11, 4, 9) + timedelta(minutes=count - 1)
     assert sum(bucket.recovered for bucket in report.by_speed) == count
     assert sum(bucket.recovered for bucket in report.by_speed) == count
+
+
+def test_a_case_remembers_the_stars_its_review_had_when_it_opened(make_mention):
+    mention = make_mention(rating=2, first_seen_at=CLOCK)
+    case, _ = open_case(mention)
+    review_edited(case, 2, 5, CLOCK + hours(1))
+
+    case.refresh_from_db()
+    assert (case.rating_when_opened, case.mention.rating) == (Decimal(2), Decimal(5))
+
+
+def test_cases_opened_before_the_upgrade_get_the_stars_their_review_had_at_first(make_mention):
+    edited = make_case(make_mention, rating=1)
+    review_edited(edited, 1, 5, CLOCK + hours(3))
+    review_edited(edited, 5, 4, CLOCK + hours(5))
+    never_edited = make_case(make_mention, rating=2)
+    Case.objects.update(rating_when_opened=None)
+
+    with connection.cursor() as cursor:
+        cursor.execute(import_module("responses.migrations.0017_case_rating_when_opened").FILL_IN)
+
+    assert Case.objects.get(pk=edited.pk).rating_when_opened == Decimal(1)
+    assert Case.objects.get(pk=never_edited.pk).rating_when_opened == Decimal(2)
