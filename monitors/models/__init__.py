@@ -259,6 +259,13 @@ class Mention(models.Model):
             models.Index(fields=["label", "subject", "-first_seen_at"]),
             # "Other mentions by this author" (author__iexact compares UPPER(author)).
             models.Index(Upper("author"), name="mention_author_upper"),
+            # The most recent negative mentions of a report's range, for complaint phrases:
+            # without it a year's read walks every mention of the year to find one in ten.
+            models.Index(
+                fields=["-first_seen_at", "-id"],
+                condition=models.Q(label="negative"),
+                name="mention_negative_recent",
+            ),
         ]
 
     def __str__(self) -> str:
