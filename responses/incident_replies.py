@@ -70,6 +70,8 @@ def propose(incident: Incident, user, text: str) -> IncidentReply:
         raise IncidentError("This incident is resolved: answer its cases one by one.")
     if not text:
         raise IncidentError("Write the reply (or start from the script) first.")
+    if incident.replies.filter(state=IncidentReply.State.PENDING).exists():
+        raise IncidentError("A reply for these cases already waits for an owner's approval.")
     tone, _ = tone_for_incident(incident, text)
     if tone is None:
         raise IncidentError("No linked case is waiting for an answer.")

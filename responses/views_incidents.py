@@ -10,7 +10,7 @@ incident page and a message (htmx boosts nothing here: the page is one coherent 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -164,10 +164,11 @@ def update(request: HttpRequest, incident_id: int) -> HttpResponse:
         return _back(request, incident, error=form_error(form))
     data = form.cleaned_data
     try:
-        incidents.change_note(incident, request.user, data["staff_note"])
-        incidents.post_update(
-            incident, request.user, data["status"], data["message"], timezone.now()
-        )
+        with transaction.atomic():  # the note and the update, or neither
+            incidents.change_note(incident, request.user, data["staff_note"])
+            incidents.post_update(
+                incident, request.user, data["status"], data["message"], timezone.now()
+            )
     except IncidentError as error:
         return _back(request, incident, error=str(error))
     return _back(request, incident, "Status updated.")
@@ -194,8 +195,8 @@ def reply(request: HttpRequest, incident_id: int) -> HttpResponse:
         return _back(request, incident, error=form_error(form))
     try:
         written = incident_replies.propose(incident, request.user, form.cleaned_data["text"])
-    except (IncidentError, ValidationError) as error:
-        return _back(request, incident, error=" ".join(getattr(error, "messages", [str(error)])))
+    except IncidentError as error:
+        return _back(request, incident, error=str(error))
     if written.state == IncidentReply.State.APPROVED:
         return _back(request, incident, "Approved: the reply is being posted to the linked cases.")
     return _back(request, incident, "Sent to an owner for approval.")

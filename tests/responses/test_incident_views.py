@@ -122,6 +122,9 @@ def test_staff_write_the_reply_for_every_case_and_it_waits_for_an_owner(client, 
     assert "waits for an owner's approval" in page
     approve = reverse("incident_reply_approve", args=[incident.pk, written.pk])
     assert client.post(approve).status_code == 403
+    again = client.post(reverse("incident_reply", args=[incident.pk]), {"text": text}, follow=True)
+    assert "already waits for an owner" in again.content.decode()
+    assert IncidentReply.objects.count() == 1
 
 
 def test_a_reply_with_a_tone_problem_is_not_accepted_for_the_cases(client, owner):
