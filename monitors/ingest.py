@@ -25,19 +25,12 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from monitors.classify import Classification, OwnerRules, classify
-from monitors.local_model import rules_and_model
-from monitors.models import (
-    BlockedAuthor,
-    Label,
-    Mention,
-    PollLog,
-    Revision,
-    Source,
-    Subject,
-    Tombstone,
-)
+from monitors.ingest_rows import claim_negatives, insert_new, stored_and_tombstoned, update_edited
+from monitors.local_model import rules_model_and_blocked
+from monitors.models import Label, Mention, PollLog, Revision, Source, Subject
 from monitors.parsers.base import ReviewRecord
-from monitors.signals import mention_revised, negative_mentions, platform_reply_seen
+from monitors.public_replies import reply_fields, store_public_replies
+from monitors.signals import mention_revised, negative_mentions
 from monitors.storable import storable
 
 REVISED_FIELDS = ("title", "text", "rating")
@@ -60,12 +53,18 @@ def content_hash(title: str, text: str, rating: Decimal | None) -> str:
 
 def owner_rules() -> OwnerRules:
     """The owner's words and this installation's model: read once per poll or chunk."""
-    rules, model = rules_and_model()
-    return OwnerRules(
-        always_flag=tuple(line.strip() for line in rules.always_flag.splitlines() if line.strip()),
-        never_flag=tuple(line.strip() for line in rules.never_flag.splitlines() if line.strip()),
+    return rules_and_blocked_authors()[0]
+
+
+def rules_and_blocked_authors() -> tuple[OwnerRules, set[str]]:
+    """What a poll classifies with, and the blocked authors' names (casefolded): one query."""
+    always_flag, never_flag, model, blocked = rules_model_and_blocked()
+    owner = OwnerRules(
+        always_flag=tuple(line.strip() for line in always_flag.splitlines() if line.strip()),
+        never_flag=tuple(line.strip() for line in never_flag.splitlines() if line.strip()),
         model=model,
     )
+    return owner, blocked
 
 
 def classify_mention(title: str, text: str, rating: Decimal | None, rules: OwnerRules):
@@ -75,7 +74,7 @@ def classify_mention(title: str, text: str, rating: Decimal | None, rules: Owner
 
 
 def blocked_author_names() -> set[str]:
-    return set(BlockedAuthor.objects.values_list("name", flat=True))
+    return rules_and_blocked_authors()[1]
 
 
 def classified_fields(verdict: Classification) -> dict:
@@ -126,22 +125,14 @@ def ingest(
 def _store(
     source: Source, records: list[ReviewRecord], poll: PollLog, now: datetime
 ) -> IngestCounts:
+    """A constant number of queries, however many records: one to find what is stored (and
+    what the owner deleted), one for the rules and blocked authors, one INSERT for the new
+    mentions, and for edits one read, one UPDATE and one INSERT of their revisions."""
     counts = IngestCounts()
     records = _unique_records(records)
-    ids = [r.external_id for r in records]
     # (pk, content hash) of what is already stored: whole rows only for the edited ones.
-    known = {
-        external_id: (pk, stored_hash)
-        for external_id, pk, stored_hash in Mention.objects.filter(
-            source=source, external_id__in=ids
-        ).values_list("external_id", "pk", "content_hash")
-    }
-    tombstoned = set(
-        Tombstone.objects.filter(source=source, external_id__in=ids).values_list(
-            "external_id", flat=True
-        )
-    )
-    rules, blocked = owner_rules(), blocked_author_names()
+    known, tombstoned = stored_and_tombstoned(source.pk, [r.external_id for r in records])
+    rules, blocked = rules_and_blocked_authors()
     cutoff = history_cutoff(source, now)
     fresh: list[Mention] = []
     seen_again: list[int] = []
@@ -161,61 +152,18 @@ def _store(
             edited.append((stored[0], record, digest))
     if edited:
         rows = Mention.objects.in_bulk([pk for pk, _, _ in edited])
-        for pk, record, digest in edited:
-            if revise(rows[pk], record, digest, now, rules):
-                counts.updated += 1
-            else:
-                counts.unchanged += 1
+        applied = revise_all(
+            [(rows[pk], record, digest) for pk, record, digest in edited], now, rules
+        )
+        counts.updated += applied
+        counts.unchanged += len(edited) - applied
     if seen_again:
         Mention.objects.filter(pk__in=seen_again).update(last_seen_at=now)
-    store_public_replies(source, [r for r in records if r.external_id not in tombstoned])
+    store_public_replies(source, records, known.keys() - tombstoned)
     if fresh:
-        Mention.objects.bulk_create(fresh, ignore_conflicts=True)
-        # Another poll of the same source may have stored some of them first.
-        counts.new = Mention.objects.filter(
-            source=source, external_id__in=[m.external_id for m in fresh], first_seen_poll=poll
-        ).count()
+        counts.new = len(insert_new(fresh))
         counts.unchanged += len(fresh) - counts.new
     return counts
-
-
-def _reply_fields(record: ReviewRecord) -> dict:
-    reply = record.reply
-    return {
-        "platform_reply": reply.text if reply else "",
-        "platform_reply_at": reply.updated_at if reply else None,
-        "platform_reply_state": reply.state if reply else "",
-    }
-
-
-def store_public_replies(source: Source, records: list[ReviewRecord]) -> None:
-    """Keep each known mention's public reply as the platform shows it, and once the
-    transaction commits announce every change (`platform_reply_seen`). New mentions get theirs
-    on insert, unannounced: the case opened for one already answered reads it there."""
-    known = [r for r in records if r.replies_known]
-    if not known:
-        return
-    fields = list(_reply_fields(ReviewRecord(external_id="")))
-    stored = {
-        m.external_id: m
-        for m in Mention.objects.filter(
-            source=source, external_id__in=[r.external_id for r in known]
-        ).only("pk", "external_id", *fields)
-    }
-    changed: list[int] = []
-    for record in known:
-        new = _reply_fields(record)
-        mention = stored.get(record.external_id)
-        if mention is not None and any(getattr(mention, k) != v for k, v in new.items()):
-            Mention.objects.filter(pk=mention.pk).update(**new)
-            changed.append(mention.pk)
-    if changed:
-        transaction.on_commit(lambda: _announce_replies(changed))
-
-
-def _announce_replies(mention_ids: list[int]) -> None:
-    for mention in Mention.objects.filter(pk__in=mention_ids):
-        platform_reply_seen.send(sender=Mention, mention=mention)
 
 
 def history_cutoff(source: Source, now: datetime) -> datetime:
@@ -255,7 +203,7 @@ def _new_mention(
         first_seen_poll=poll,
         last_seen_at=now,
         content_hash=digest,
-        **_reply_fields(record),
+        **reply_fields(record),
         subject=source.subject,
         author_blocked=record.author.casefold() in blocked if record.author else False,
         **classified_fields(verdict),
@@ -266,48 +214,73 @@ def revise(
     mention: Mention, record: ReviewRecord, digest: str, now: datetime, rules: OwnerRules
 ) -> bool:
     """Apply an edit seen on the site; False if another poll applied it first."""
-    old = {"title": mention.title, "text": mention.text, "rating": mention.rating}
-    new = {"title": record.title[:1000], "text": record.text, "rating": record.rating}
-    changed = [name for name in REVISED_FIELDS if old[name] != new[name]]
-    verdict = classify_mention(record.title, record.text, record.rating, rules)
-    if changed or mention.corrected_negative is None:
-        label_fields = classified_fields(verdict) | NO_CORRECTION
-    else:
-        label_fields = {}  # a person's correction stands while the words are the same
-    with transaction.atomic():
-        updated = Mention.objects.filter(pk=mention.pk, content_hash=mention.content_hash).update(
-            content_hash=digest,
-            html=record.html,
-            url=record.url[:2000] or mention.url,
-            last_seen_at=now,
-            imported_history=mention.imported_history and not changed,
+    return bool(revise_all([(mention, record, digest)], now, rules))
+
+
+def revise_all(
+    edits: list[tuple[Mention, ReviewRecord, str]], now: datetime, rules: OwnerRules
+) -> int:
+    """Apply the edits seen on the site in one UPDATE (each only if no other poll applied it
+    first), record their revisions in one INSERT, and once committed announce each
+    (`mention_revised`). Returns how many this call applied."""
+    planned: dict[int, tuple[list[str], dict, dict]] = {}
+    rows: list[tuple[Mention, dict]] = []
+    for mention, record, digest in edits:
+        old = {"title": mention.title, "text": mention.text, "rating": mention.rating}
+        new = {"title": record.title[:1000], "text": record.text, "rating": record.rating}
+        changed = [name for name in REVISED_FIELDS if old[name] != new[name]]
+        if changed or mention.corrected_negative is None:
+            verdict = classify_mention(record.title, record.text, record.rating, rules)
+            label_fields = classified_fields(verdict) | NO_CORRECTION
+        else:
+            label_fields = {}  # a person's correction stands while the words are the same
+        values = {
+            "content_hash": digest,
+            "html": record.html,
+            "url": record.url[:2000] or mention.url,
+            "last_seen_at": now,
+            "imported_history": mention.imported_history and not changed,
             **new,
             **label_fields,
-        )
-        if not updated:
-            return False
-        mention.refresh_from_db()
-        if not changed:  # only markup or the URL moved: no revision to show
-            return True
-        revision = Revision.objects.create(
+        }
+        rows.append((mention, values))
+        planned[mention.pk] = (changed, old, new)
+    update_edited(rows)
+    # The rows this call changed carry its hash and its `now`; one another poll changed first
+    # carries that poll's.
+    digests = {mention.pk: values["content_hash"] for mention, values in rows}
+    applied = [
+        mention
+        for mention in Mention.objects.filter(pk__in=digests, last_seen_at=now)
+        if mention.content_hash == digests[mention.pk]
+    ]
+    revised = [mention for mention in applied if planned[mention.pk][0]]
+    revisions = Revision.objects.bulk_create(
+        Revision(
             mention=mention,
             seen_at=now,
-            changed=changed,
-            old_title=old["title"],
-            old_text=old["text"],
-            old_rating=old["rating"],
-            new_rating=new["rating"],
+            changed=planned[mention.pk][0],
+            old_title=planned[mention.pk][1]["title"],
+            old_text=planned[mention.pk][1]["text"],
+            old_rating=planned[mention.pk][1]["rating"],
+            new_rating=planned[mention.pk][2]["rating"],
         )
+        for mention in revised
+    )
+    for mention, revision in zip(revised, revisions, strict=True):
+        changed, old, new = planned[mention.pk]
         transaction.on_commit(
-            lambda: mention_revised.send(
-                sender=Mention,
-                mention=mention,
-                revision=revision,
-                old={k: old[k] for k in changed},
-                new={k: new[k] for k in changed},
+            lambda mention=mention, revision=revision, changed=changed, old=old, new=new: (
+                mention_revised.send(
+                    sender=Mention,
+                    mention=mention,
+                    revision=revision,
+                    old={k: old[k] for k in changed},
+                    new={k: new[k] for k in changed},
+                )
             )
         )
-    return True
+    return len(applied)
 
 
 def needs_announcement(mention: Mention) -> bool:
@@ -338,29 +311,33 @@ def announce_pending_negatives(source: Source, now: datetime | None = None) -> i
 
     Runs on every poll, so a worker killed between storing and announcing loses nothing.
     """
-    return _announce(list(unannounced_negatives(source).filter(imported_history=False)), now)
+    return _announce(source, history=False, now=now)
 
 
 def announce_history(source: Source, now: datetime | None = None) -> int:
     """The owner's "open cases for them": announce the negative history of a source now, so
     each gets a case whose response clock starts now. Still history for the spike count."""
-    return _announce(list(unannounced_negatives(source).filter(imported_history=True)), now)
+    return _announce(source, history=True, now=now)
 
 
-def _announce(pending: list[Mention], now: datetime | None) -> int:
-    """All together in one savepoint; if a receiver fails, one by one, a savepoint each, so
-    only the failing mention stays pending (retried on the next poll) and is logged."""
-    if not pending:
-        return 0
+def _announce(source: Source, *, history: bool, now: datetime | None) -> int:
+    """All together: one UPDATE claims them and returns them, the receivers run, in one
+    savepoint. If a receiver fails, one by one, a savepoint each, so only the failing mention
+    stays pending (retried on the next poll) and is logged."""
+    at = now or timezone.now()
     with transaction.atomic():
         try:
-            return announce_negatives(pending, now)
+            with transaction.atomic():
+                claimed = claim_negatives(source.pk, history=history, at=at)
+                if claimed:
+                    negative_mentions.send(sender=Mention, mentions=claimed)
+                return len(claimed)
         except Exception:
-            log.exception("announcing %d mentions together failed; one by one now", len(pending))
+            log.exception("announcing the negatives of source %s together failed", source.pk)
         announced = 0
-        for mention in pending:
+        for mention in unannounced_negatives(source).filter(imported_history=history):
             try:
-                announced += announce_negatives([mention], now)
+                announced += announce_negatives([mention], at)
             except Exception:
                 log.exception("announcing mention %s failed; the next poll retries", mention.pk)
     return announced

@@ -12,13 +12,14 @@ from __future__ import annotations
 from functools import lru_cache
 from operator import itemgetter
 
-from django.db.models import Q, Subquery
+from django.db import connection
+from django.db.models import Q
 from django.utils import timezone
 
 from monitors.classify import TEXT_NEGATIVE_AT
 from monitors.classify.adjustment import AdjustedModel, Adjustment, Example, figures, fit
 from monitors.classify.model import TextModel, shipped_model
-from monitors.models import ClassificationRules, LocalAdjustment, Mention
+from monitors.models import BlockedAuthor, ClassificationRules, LocalAdjustment, Mention
 
 MAX_EXAMPLES = 5000  # the newest; fitting stays in seconds
 MIN_EXAMPLES = 100
@@ -108,20 +109,28 @@ def active_model(rules: ClassificationRules | None = None) -> TextModel | Adjust
     return shipped_model() if row is None else _adjusted(row.pk)
 
 
-def rules_and_model() -> tuple[ClassificationRules, TextModel | AdjustedModel]:
-    """The owner's rules row and the model to classify with, in one query."""
-    newest_kept = LocalAdjustment.objects.filter(kept=True).order_by("-ran_at", "-id")
-    rules = (
-        ClassificationRules.objects.annotate(kept_id=Subquery(newest_kept.values("pk")[:1]))
-        .filter(pk=1)
-        .first()
+def rules_model_and_blocked() -> tuple[str, str, TextModel | AdjustedModel, set[str]]:
+    """The owner's always-flag and never-flag lines, the model to classify with and the blocked
+    authors' names, in one query: what a poll reads before it classifies."""
+    quote = connection.ops.quote_name
+    rules, kept = ClassificationRules._meta.db_table, LocalAdjustment._meta.db_table
+    sql = (
+        "SELECT 1, r.always_flag, r.never_flag, r.use_local_adjustment,"
+        f" (SELECT a.id FROM {quote(kept)} a WHERE a.kept ORDER BY a.ran_at DESC, a.id DESC"
+        f" LIMIT 1) FROM {quote(rules)} r WHERE r.id = 1 UNION ALL"
+        f" SELECT 0, b.name, NULL, NULL, NULL FROM {quote(BlockedAuthor._meta.db_table)} b"
     )
-    if rules is None:  # the first poll of a new installation
-        rules = ClassificationRules.current()
-        return rules, active_model(rules)
-    if rules.use_local_adjustment and rules.kept_id is not None:
-        return rules, _adjusted(rules.kept_id)
-    return rules, shipped_model()
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        found = cursor.fetchall()
+    blocked = {name for is_rules, name, *_ in found if not is_rules}
+    row = next((row for row in found if row[0]), None)
+    if row is None:  # the first poll of a new installation
+        created = ClassificationRules.current()
+        return created.always_flag, created.never_flag, active_model(created), blocked
+    _, always_flag, never_flag, use_local, kept_id = row
+    model = _adjusted(kept_id) if use_local and kept_id is not None else shipped_model()
+    return always_flag, never_flag, model, blocked
 
 
 @lru_cache(maxsize=4)
