@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from itertools import compress, count, islice
 
-_SENTENCE_END = re.compile(r"(?<=[.!?\u2026])\s+|\s*\n\s*")
+# Sentences end at a line break, or at whitespace after . ! ? or an ellipsis.
+_AFTER_SENTENCE_END = re.compile(r"(?<=[.!?\u2026])\s+")
 _GLUED_PUNCTUATION = re.compile(r"(?<=[^\W\d_])([.!?,;:\u2026]+)(?=[^\W\d_])")
 _LETTERS_WORD = re.compile(r"[^\W\d_]+")
 # Latin script: Basic Latin, Latin-1, Extended-A and -B, and Extended Additional letters.
@@ -57,7 +59,12 @@ def normalise_apostrophes(text: str) -> str:
 def split_sentences(text: str) -> list[str]:
     """Sentences, also where writers leave out the space ("the phone.Battery life")."""
     spaced = _GLUED_PUNCTUATION.sub(r"\1 ", text)
-    return [part.strip() for part in _SENTENCE_END.split(spaced) if part.strip()]
+    return [
+        sentence
+        for line in spaced.split("\n")
+        for part in _AFTER_SENTENCE_END.split(line)
+        if (sentence := part.strip())
+    ]
 
 
 def tokens(text: str) -> list[str]:
@@ -70,11 +77,11 @@ def features(text: str) -> set[str]:
     "not bad at all"): what the model has a weight for."""
     words = tokens(text)
     found = set(words)
-    found.update(f"{first} {second}" for first, second in zip(words, words[1:], strict=False))
-    negations = [i for i, word in enumerate(words) if word in NEGATORS or word[-3:] == "n't"]
-    for start in negations:
+    negating = {word for word in found if word in NEGATORS or word[-3:] == "n't"}
+    found.update(map(" ".join, zip(words, islice(words, 1, None), strict=False)))
+    for start in compress(count(), map(negating.__contains__, words)):
         for word in words[start + 1 : start + 1 + NEGATION_REACH]:
-            if word in NEGATION_BREAKS or word in NEGATORS or word[-3:] == "n't":
+            if word in NEGATION_BREAKS or word in negating:
                 break  # the clause turned, or the next negator reaches on from here
             found.add(f"not:{word}")
     return found
