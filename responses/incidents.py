@@ -90,7 +90,7 @@ def linked_cases(incident: Incident) -> QuerySet[Case]:
 
 def link_matching(incident: Incident, mentions: QuerySet[Mention] | None = None) -> int:
     """Link the matching mentions (of `mentions`, else all) not linked or removed before; the
-    number linked now. Their cases without a reply get the incident's script as their draft."""
+    number linked now. Their cases get the incident's script as their draft (on the worker)."""
     found = matching_mentions(incident).exclude(incident_links__incident=incident)
     if mentions is not None:
         found = found.filter(pk__in=mentions.values("pk"))
@@ -98,7 +98,8 @@ def link_matching(incident: Incident, mentions: QuerySet[Mention] | None = None)
     IncidentMention.objects.bulk_create(
         [IncidentMention(incident=incident, mention_id=pk) for pk in ids], ignore_conflicts=True
     )
-    draft_script_for(incident, Case.objects.filter(mention_id__in=ids))
+    if ids:
+        _draft_after_commit(incident)
     return len(ids)
 
 
@@ -124,7 +125,7 @@ def link_mention(incident: Incident, mention: Mention, user) -> None:
                 removed_at=None, removed_by=None, linked_by=user, linked_at=timezone.now()
             )
         _event(incident, IncidentEvent.Kind.LINKED, user, message=_describe(mention))
-        draft_script_for(incident, Case.objects.filter(mention=mention))
+        _draft_after_commit(incident)
 
 
 def unlink_mention(incident: Incident, mention: Mention, user) -> None:
@@ -142,18 +143,35 @@ def _describe(mention: Mention) -> str:
     return f"{who} on {mention.source.name}: {shorten(mention.title or mention.text, 120)}"
 
 
-def draft_script_for(incident: Incident, cases: QuerySet[Case]) -> int:
-    """The incident's holding statement, filled for each case, as the draft of every open case
-    that has no reply yet (still tone-checked and approved like any reply). How many."""
+def _draft_after_commit(incident: Incident) -> None:
+    from responses.tasks import draft_incident_script  # tasks imports this module
+
+    if incident.script_id is not None:
+        transaction.on_commit(lambda: enqueue(draft_incident_script, incident.pk))
+
+
+def draft_script(incident_id: int) -> int:
+    """The worker's part: the incident's holding statement, filled for each case, as the draft
+    of every open linked case that has no reply yet (still tone-checked and approved like any
+    reply). Each case is locked while it is checked, so two runs draft it once. How many now."""
+    incident = Incident.objects.select_related("script").get(pk=incident_id)
     if incident.script is None:
         return 0
-    fresh = cases.filter(reply_drafts__isnull=True, merged_into__isnull=True).exclude(
-        status__in=[Case.Status.DISMISSED, Case.Status.RESOLVED]
+    waiting = (
+        linked_cases(incident)
+        .filter(reply_drafts__isnull=True)
+        .exclude(status__in=[Case.Status.DISMISSED, Case.Status.RESOLVED])
     )
     drafted = 0
-    for case in fresh.select_related("mention__source"):
-        save_draft(case, None, fill(incident.script.body, case))
-        drafted += 1
+    for case_id in waiting.values_list("pk", flat=True):
+        with transaction.atomic():
+            case = (
+                Case.objects.select_for_update().select_related("mention__source").get(pk=case_id)
+            )
+            if case.reply_drafts.exists():
+                continue
+            save_draft(case, None, fill(incident.script.body, case))
+            drafted += 1
     return drafted
 
 

@@ -13,7 +13,7 @@ from django.db import OperationalError
 from django.utils import timezone
 
 from monitors.day_counts import count_uncounted_days
-from responses import approvals, incident_replies, monthly_report, posting
+from responses import approvals, incident_replies, incidents, monthly_report, posting
 from responses.alerts import record_alert_failure, record_spike_if_any, send_alert
 from responses.breaches import CLAIMS_PER_TICK, claim_next_breach, send_breach_email
 from responses.customer_health import refresh_all
@@ -230,3 +230,10 @@ def post_incident_reply(self, reply_id: int) -> int:
         return incident_replies.post_to_cases(reply_id)
     except OperationalError as error:  # the database went away: the cases done stay done
         raise self.retry(exc=error, countdown=backoff_seconds(self.request.retries)) from error
+
+
+@shared_task(name="responses.tasks.draft_incident_script", acks_late=True, ignore_result=True)
+def draft_incident_script(incident_id: int) -> int:
+    """The incident's script as the draft of each linked case without a reply; safe to run
+    twice (responses.incidents.draft_script). The number drafted now."""
+    return incidents.draft_script(incident_id)

@@ -85,13 +85,12 @@ def test_one_approved_reply_is_recorded_on_30_linked_cases_exactly_once_under_a_
     with pytest.raises(IncidentError, match="already approved"):
         approve(written, owner)  # a double click approves once
     first_run = run_queued_tasks()
-    assert (
-        first_run
-        == ["responses.tasks.post_incident_reply"]
-        + ["responses.tasks.send_platform_post"] * ON_PLAY
-    )
+    assert first_run.count("responses.tasks.post_incident_reply") == 1
+    assert first_run.count("responses.tasks.send_platform_post") == ON_PLAY
     post_incident_reply.delay(written.pk)  # the task delivered again, as a retry would
-    assert run_queued_tasks() == ["responses.tasks.post_incident_reply"]  # and nothing more
+    again = run_queued_tasks()
+    assert again.count("responses.tasks.post_incident_reply") == 1
+    assert "responses.tasks.send_platform_post" not in again  # nothing more to send
     assert post_incident_reply.apply(args=[written.pk]).get() == 0
 
     postings = IncidentPosting.objects.filter(reply=written)

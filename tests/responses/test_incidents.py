@@ -7,15 +7,19 @@ from datetime import timedelta
 from importlib import import_module
 
 import pytest
+import redis
+from django.conf import settings
 from django.utils import timezone
 
 from monitors.models import Label, Mention, Subject
 from monitors.signals import negative_mentions
 from responses.cases import open_case
+from responses.deletion import delete_mention
 from responses.digest_emails import summary_at
 from responses.incidents import (
     IncidentError,
     declare,
+    draft_script,
     link_mention,
     linked_mentions,
     post_update,
@@ -32,6 +36,7 @@ from responses.models import (
 )
 from responses.replies import fill, tone_of
 from responses.reports.incidents import incident_row
+from tests.queued import run_queued_tasks
 from tests.responses.test_cases_opening import make_mention, make_source
 from tests.responses.test_replies import configure
 
@@ -128,19 +133,31 @@ def test_every_mention_from_a_named_source_is_linked_whatever_it_says(owner):
     assert elsewhere not in set(linked_mentions(incident))
 
 
-def test_the_outage_script_becomes_the_draft_of_each_linked_case_without_a_reply(owner, staff):
+def test_the_outage_script_becomes_the_draft_of_each_linked_case_without_a_reply(
+    owner, staff, django_capture_on_commit_callbacks
+):
+    redis.Redis.from_url(settings.CELERY_BROKER_URL).delete("celery")
     fresh = seen(30, author="Dana", text=LOGIN_DOWN)
     answered_by_hand = seen(20, author="Eli", text=LOGIN_DOWN)
-    open_case(answered_by_hand)
     draft = ReplyDraft.objects.create(case=answered_by_hand.case, created_by=staff)
     draft.versions.create(number=1, text="Hi Eli, sorry about the login trouble.", author=staff)
 
-    declare_login_outage(owner)
+    with django_capture_on_commit_callbacks(execute=True):
+        incident = declare_login_outage(owner)
+    assert "responses.tasks.draft_incident_script" in run_queued_tasks()
 
     version = fresh.case.reply_drafts.get().versions.get()
     assert version.text.startswith("Hi Dana, thank you for telling us, and we're sorry")
     assert "support@acme.example" in version.text and version.tone_ok
     assert answered_by_hand.case.reply_drafts.get().versions.count() == 1  # theirs, untouched
+
+    later = make_mention(author="Hana", text=LOGIN_DOWN)  # a poll brings one more
+    with django_capture_on_commit_callbacks(execute=True):
+        negative_mentions.send(sender=Mention, mentions=[later])
+    assert run_queued_tasks().count("responses.tasks.draft_incident_script") == 1
+    assert later.case.reply_drafts.get().versions.get().text.startswith("Hi Hana")
+    assert draft_script(incident.pk) == 0  # run again: every case has its draft once
+    assert ReplyDraft.objects.count() == 3
 
 
 def test_owner_adds_any_mention_by_hand_and_a_removed_one_never_comes_back(owner):
@@ -164,7 +181,6 @@ def test_a_new_complaint_joins_the_open_incident_but_not_a_resolved_one(owner):
     during = make_mention(text=LOGIN_DOWN)
     negative_mentions.send(sender=Mention, mentions=[during])
     assert set(linked_mentions(incident)) == {during}
-    assert during.case.reply_drafts.get().versions.get().text.startswith("Hi Dana")
 
     post_update(incident, owner, Incident.Status.RESOLVED, "Fixed.", timezone.now())
     after = make_mention(text=LOGIN_DOWN, first_seen_at=timezone.now() + timedelta(minutes=1))
@@ -177,6 +193,7 @@ def test_resolving_creates_one_followup_per_linked_case_with_what_we_changed_as_
 ):
     first, second = seen(30, author="Dana", text=LOGIN_DOWN), seen(20, text=LOGIN_DOWN)
     incident = declare_login_outage(owner)
+    draft_script(incident.pk)  # the worker's part of declaring
     now = timezone.now()
     post_update(incident, owner, Incident.Status.IDENTIFIED, "A certificate expired.", now)
     assert FollowUp.objects.count() == 0
@@ -205,6 +222,7 @@ def test_resolving_creates_one_followup_per_linked_case_with_what_we_changed_as_
 def test_a_posted_case_gets_the_followup_message_as_its_next_reply(owner):
     mention = seen(30, author="Dana", text=LOGIN_DOWN)
     incident = declare_login_outage(owner)
+    draft_script(incident.pk)
     ReplyDraft.objects.filter(case=mention.case).update(
         state=ReplyDraft.State.POSTED, posted_at=timezone.now()
     )
@@ -224,3 +242,12 @@ def test_the_digest_counts_an_open_incidents_mentions_and_answers_instead_of_ale
     assert item["link"].endswith(f"/incidents/{incident.pk}/")
     post_update(incident, owner, Incident.Status.RESOLVED, "Fixed.", timezone.now())
     assert summary_at(timezone.now()).open_incidents == []
+
+
+def test_deleting_a_linked_mention_takes_it_out_of_the_incident(owner):
+    kept, deleted = seen(30, text=LOGIN_DOWN), seen(20, text=LOGIN_DOWN)
+    incident = declare_login_outage(owner)
+    post_update(incident, owner, Incident.Status.RESOLVED, "Fixed.", timezone.now())
+    delete_mention(deleted)
+    assert set(linked_mentions(incident)) == {kept}
+    assert incident_row(incident).followups == 1

@@ -105,7 +105,7 @@ def test_owner_approves_the_script_once_and_every_linked_case_has_the_reply(
     expect(waiting).to_contain_text("bob@example.com wrote this reply for the 4 cases")
     waiting.get_by_role("button", name="Approve and post to 4 cases").click()
     expect(page.get_by_role("status")).to_contain_text("Approved")
-    assert run_queued_tasks() == ["responses.tasks.post_incident_reply"]
+    assert "responses.tasks.post_incident_reply" in run_queued_tasks()
 
     page.reload()
     expect(page.locator("[data-postings]")).to_contain_text("4 approved to post by hand.")
