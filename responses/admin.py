@@ -5,5 +5,6 @@ from responses import (  # noqa: F401
     admin_customers,
     admin_digests,
     admin_incidents,
+    admin_notify,
     admin_replies,
 )

@@ -1,6 +1,7 @@
 """Owner alerts: an immediate email when a source is paused, negative mentions spike, or a
 recovered review drops back (a relapse, also sent to the case's assignee), and when an incident
-is declared or changes status. A spike proposes an incident over its most said phrase; while an
+is declared or changes status, and when a webhook endpoint is switched off after a day of
+failures. A spike proposes an incident over its most said phrase; while an
 incident is open, its mentions count toward no spike.
 
 An OwnerAlert row is written first (unique per kind and key: one per paused source per hour,
@@ -29,6 +30,7 @@ from responses.models import (
     IncidentMention,
     OwnerAlert,
     ReviewUpdate,
+    WebhookEndpoint,
 )
 from responses.reports.complaints import count_phrases
 from reviewwatch.emails import SEND_LEASE, build_email
@@ -143,6 +145,20 @@ def record_incident_alert(
         "incident_url": absolute_url("incident", incident_id=incident.pk),
     }
     return _record(OwnerAlert.Kind.INCIDENT, f"{incident.pk}:{event.pk}", context)
+
+
+def record_webhook_disabled(endpoint: WebhookEndpoint, last_error: str) -> OwnerAlert | None:
+    """A webhook endpoint failed every attempt for a day and was switched off: once per run
+    of failures."""
+    context = {
+        "url": endpoint.url,
+        "failures": endpoint.consecutive_failures,
+        "failing_since": f"{endpoint.failing_since:%Y-%m-%d %H:%M} UTC",
+        "last_error": last_error,
+        "webhooks_url": absolute_url("webhook", endpoint_id=endpoint.pk),
+    }
+    key = f"{endpoint.pk}:{endpoint.failing_since:%Y-%m-%dT%H:%M:%S}"
+    return _record(OwnerAlert.Kind.WEBHOOK_DISABLED, key, context)
 
 
 def record_relapse(case: Case, update: ReviewUpdate) -> OwnerAlert | None:

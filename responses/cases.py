@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from monitors.models import Mention, Subject, stars
 from responses.models import OPEN_STATUSES, Case, Event, Note, Tag, TriageSettings
+from responses.notify.events import record_case_events
 from reviewwatch.queue import enqueue
 
 URGENT_MAX_RATING = Decimal(2)
@@ -218,10 +219,11 @@ def change_case(case_id: int, seen_version: int, actor, change: Change) -> Case:
         if tag_event:
             case.tags.set(change.tags)
             events.append(tag_event)
-        Event.objects.bulk_create(
+        written = Event.objects.bulk_create(
             Event(case_id=case_id, actor=actor, at=now, kind=kind, old_value=old, new_value=new)
             for kind, old, new in events
         )
+        record_case_events(written)  # bulk_create sends no post_save
     return Case.objects.select_related("assignee").get(pk=case_id)
 
 

@@ -20,6 +20,7 @@ from responses.customer_health import refresh_all
 from responses.customers import sync_records
 from responses.digests import claim_due, ensure_preferences, record_failure, send_claimed
 from responses.models import Note, PlatformPost
+from responses.notify import tasks as notify_tasks  # noqa: F401 - registers them
 from responses.reports.mention_counts import readers_zones
 from reviewwatch.emails import SEND_ERRORS, backoff_seconds, send_email, send_once
 

@@ -33,4 +33,5 @@ urlpatterns = [
     path("cases/<int:case_id>/timeline", views_case.timeline, name="case_timeline"),
     path("cases/<int:case_id>/merge", views_case.merge, name="case_merge"),
     path("", include("responses.urls_incidents")),
+    path("", include("responses.urls_notify")),
 ]

@@ -283,6 +283,7 @@ CELERY_BEAT_SCHEDULE = {
         ("queue-monthly-reports", "responses.tasks.queue_monthly_reports", 3600.0),
         ("count-mention-days", "responses.tasks.count_mention_days", 900.0),
         ("refresh-customers", "responses.tasks.refresh_customers", 300.0),
+        ("deliver-due-webhooks", "responses.notify.tasks.deliver_due_webhooks", 60.0),
         ("prune-poll-logs", "monitors.tasks.prune_poll_logs", 24 * 3600.0),
         ("train-local-model", "monitors.tasks.train_local_model", 24 * 3600.0),
     ]
@@ -300,6 +301,9 @@ LOGGING = {
 
 # Sources may point at private or loopback addresses only when this is set (tests, the demo).
 RW_ALLOW_PRIVATE_SOURCES = envbool("RW_ALLOW_PRIVATE_SOURCES", False)
+# One webhook POST (responses/notify/webhooks.py) gets this long, connecting included; the
+# same address rule as sources applies to webhook endpoints.
+RW_WEBHOOK_TIMEOUT_SECONDS = envint("RW_WEBHOOK_TIMEOUT_SECONDS", 15, minimum=1)
 # Platform connections (monitors/platforms/) may call another base URL than the provider's own
 # only when this is set: the tests' contract servers and the demo's Play API under /demo/.
 RW_ALLOW_PLATFORM_BASE_URL = envbool("RW_ALLOW_PLATFORM_BASE_URL", False)

@@ -227,6 +227,7 @@ class OwnerAlert(models.Model):
         CUSTOMER_RED = "customer_red", "A customer turned red"
         CUSTOMER_ESCALATED = "customer_escalated", "A customer was escalated"
         INCIDENT = "incident", "Incident declared or updated"
+        WEBHOOK_DISABLED = "webhook_disabled", "A webhook endpoint was switched off"
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     key = models.CharField(max_length=100)

@@ -17,7 +17,17 @@ from monitors.models import BlockedAuthor, Connection, Platform, Source
 from monitors.polling import poll_source_now
 from responses.customer_health import refresh_all
 from responses.customers import sync_records
-from responses.models import CustomerRecord, ReplyTemplate
+from responses.models import (
+    Channel,
+    CustomerRecord,
+    NotifyEvent,
+    ReplyTemplate,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
+from responses.notify.channels import prepared
+from responses.notify.webhooks import create_endpoint
 from tests.browser import wait_for_htmx_idle
 from tests.conftest import PASSWORD, make_user
 from tests.page_checks import assert_accessible, assert_fits_phone
@@ -51,6 +61,9 @@ OWNER_PAGES = [
     "incident",
     "incident_scripts",
     "incident_script_edit",
+    "webhooks",
+    "webhook",
+    "channels",
 ]
 STAFF_PAGES = [
     "settings",
@@ -63,6 +76,7 @@ STAFF_PAGES = [
     "incident",
 ]
 STAFF_PAGES += ["customers", "customer", "advocates"]
+STAFF_PAGES += ["channels"]
 DESKTOP = {"width": 1280, "height": 800}
 
 
@@ -111,7 +125,9 @@ def page_urls(feed_url, owner, staff) -> dict[str, str]:
     invited = make_user("dan@example.com", "staff")
     invited.set_unusable_password()
     invited.save()
+    endpoint = webhook_with_a_log()
     with_args = {
+        "webhook": [endpoint.pk],
         "source_detail": [source.pk],
         "source_edit": [source.pk],
         "source_delete": [source.pk],
@@ -122,6 +138,20 @@ def page_urls(feed_url, owner, staff) -> dict[str, str]:
         "incident_script_edit": [incident.script.pk],
     }
     return {name: reverse(name, args=with_args.get(name, [])) for name in OWNER_PAGES}
+
+
+def webhook_with_a_log() -> WebhookEndpoint:
+    """An endpoint whose log shows a failed try and a resent success; a team channel."""
+    endpoint, _ = create_endpoint("https://hooks.example.com/reviewwatch", ["case.opened"])
+    event = NotifyEvent.objects.create(type="case.opened", key="case.opened:1", payload={})
+    delivery = WebhookDelivery.objects.create(endpoint=endpoint, event=event, attempts=1)
+    WebhookAttempt.objects.create(delivery=delivery, status_code=500, body_excerpt="down")
+    WebhookAttempt.objects.create(delivery=delivery, status_code=200, by_hand=True)
+    encrypted, hint = prepared("ntfy://reviewwatch-team")
+    Channel.objects.create(
+        name="#reviews", url_encrypted=encrypted, url_hint=hint, event_types=["case.opened"]
+    )
+    return endpoint
 
 
 def log_in(page: Page, base_url: str, email: str) -> None:
