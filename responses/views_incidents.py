@@ -123,10 +123,14 @@ def incident_mentions(request: HttpRequest, incident_id: int) -> HttpResponse:
 
 
 def _back(request: HttpRequest, incident: Incident, notice: str = "", error: str = ""):
+    """Back to the incident page with a message, or to the case page the action came from."""
     if error:
         messages.error(request, error)
     elif notice:
         messages.success(request, notice)
+    case_id = whole_number(request.POST.get("case", ""))
+    if case_id is not None:
+        return redirect("case", case_id=case_id)
     return redirect("incident", incident_id=incident.pk)
 
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from monitors.models import Mention, Revision
+from responses.incidents import linked_mentions
 from responses.models import (
     Case,
     Incident,
@@ -232,3 +233,26 @@ def test_reports_list_incidents_with_size_time_to_first_reply_and_recovery_rate(
     assert "Login outage" in section and "after 25 min" in section
     assert "1 of 2" in section and "100% (1)" in section
     assert unanswered.case.responded is False
+
+
+def test_the_case_page_says_which_incident_its_review_is_part_of(client, owner, staff):
+    linked, other = seen(20, text=LOGIN_DOWN), seen(10, text="The app is slow today.")
+    incident = declare_login_outage(owner)
+    client.force_login(staff)
+    page = client.get(reverse("case", args=[linked.case.pk])).content.decode()
+    assert "Part of <a" in page and "Login outage</a> (investigating)." in page
+    assert "Use the outage script; no refunds promised yet." in page
+    assert "Take out of" not in page  # the owner's
+    assert (
+        "data-case-incidents"
+        not in client.get(reverse("case", args=[other.case.pk])).content.decode()
+    )
+
+    client.force_login(owner)
+    answer = client.post(
+        reverse("incident_link", args=[incident.pk]), {"mention": other.pk, "case": other.case.pk}
+    )
+    assert answer["Location"] == reverse("case", args=[other.case.pk])
+    page = client.get(answer["Location"]).content.decode()
+    assert "Take out of Login outage" in page
+    assert set(linked_mentions(incident)) == {linked, other}

@@ -130,6 +130,7 @@ def test_incident_pages_are_accessible_and_fit_a_phone(live_server, page: Page, 
         "/incidents/declare",
         "/incidents/scripts/",
         "/",
+        f"/cases/{complaints[0].case.pk}/",  # its incident card
     ):
         page.set_viewport_size(DESKTOP)
         page.goto(live_server.url + path)
