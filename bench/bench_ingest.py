@@ -3,8 +3,10 @@
 Baseline in the same run: feedparser's default `parse()` of the same feed bytes (with its own
 sanitiser and relative-URI resolution on). Two kinds of document: generated ones of 100 entries
 (an alert feed, a review page), and the largest real feeds of ../shared/corpus/feeds/ (RW_CORPUS
-names another corpus), each with the receivers that open cases on and off. Also the worker
-time of a 304 and of an unchanged-body poll through a real local HTTP server.
+names another corpus), each with the receivers that open cases on and off, where its time goes
+(parsing, classifying, the rest: mostly PostgreSQL's write of the text and its full-text index)
+and how many queries a poll makes. Also the worker time of a 304 and of an unchanged-body poll
+through a real local HTTP server.
 """
 
 from __future__ import annotations
@@ -133,8 +135,10 @@ def cpu_ms(fn, repeat: int) -> float:
 def main() -> None:
     setup_django("ingest")
     import feedparser
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
 
-    from monitors.ingest import ingest
+    from monitors.ingest import classify_mention, ingest, owner_rules
     from monitors.models import PollLog, Source
     from monitors.parsers import parse_feed, parse_review_page
     from monitors.polling import poll_source_now
@@ -177,9 +181,10 @@ def main() -> None:
         print(f"  {label:<44} {ENTRIES / statistics.median(run):8.0f} entries/s")
 
     print("\nreal feeds (../shared/corpus/feeds/, the largest), receivers off / on:")
+    rules = owner_rules()
     for path in largest_real_feeds():
         body, kind_headers = path.read_bytes(), {"content-type": content_type(path)}
-        entries = len(parse_feed(body, kind_headers, "https://blog.example/").records)
+        records = parse_feed(body, kind_headers, "https://blog.example/").records
 
         def real(body=body, kind_headers=kind_headers) -> None:
             n = next(counter)
@@ -194,11 +199,31 @@ def main() -> None:
         base = timed(lambda body=body: feedparser.parse(body), REPEAT)
         with receivers_disconnected():
             off = timed(real, REPEAT)
+            with CaptureQueriesContext(connection) as queries:
+                real()
         on = timed(real, REPEAT)
-        print(f"  {path.name} ({len(body) // 1024} KB, {entries} entries)")
+        parsing = timed(
+            lambda body=body, kind_headers=kind_headers: parse_feed(
+                body, kind_headers, "https://blog.example/"
+            ),
+            REPEAT,
+        )
+        classifying = timed(
+            lambda records=records: [
+                classify_mention(r.title, r.text, r.rating, rules) for r in records
+            ],
+            REPEAT,
+        )
+        print(f"  {path.name} ({len(body) // 1024} KB, {len(records)} entries)")
         report("    feedparser.parse() default", base)
         report("    ingest, receivers off", off, base)
         report("    ingest, receivers on", on, base)
+        rest = statistics.median(off) - statistics.median(parsing) - statistics.median(classifying)
+        print(
+            f"    receivers off: parse {statistics.median(parsing) * 1000:.1f} ms, classify"
+            f" {statistics.median(classifying) * 1000:.1f} ms, store and the rest"
+            f" {rest * 1000:.1f} ms; {len(queries) - 2} queries a poll"  # less the bench's two
+        )
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Conditional)
     threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -73,10 +73,6 @@ def classify_mention(title: str, text: str, rating: Decimal | None, rules: Owner
     return classify(words, rating, rules=rules)
 
 
-def blocked_author_names() -> set[str]:
-    return rules_and_blocked_authors()[1]
-
-
 def classified_fields(verdict: Classification) -> dict:
     return {
         "label": verdict.label,

@@ -15,11 +15,10 @@ from django.utils import timezone
 
 from monitors.ingest import (
     announce_negative,
-    blocked_author_names,
     classified_fields,
     classify_mention,
     needs_announcement,
-    owner_rules,
+    rules_and_blocked_authors,
 )
 from monitors.models import Mention, ReclassifyJob
 
@@ -55,7 +54,7 @@ def reclassify_chunk(job_id: int) -> bool:
     doing the same chunk again. A mention whose content changed since it was read (a poll saw
     an edit and classified the new text) is left as that poll wrote it.
     """
-    rules, blocked = owner_rules(), blocked_author_names()
+    rules, blocked = rules_and_blocked_authors()
     newly_negative: list[Mention] = []
     with transaction.atomic():
         job = (

@@ -100,3 +100,10 @@ def test_an_edit_another_poll_applied_first_is_not_applied_again():
     applied = revise_all([(as_read[0], edit, digest)], later, owner_rules())
 
     assert applied == 0 and Revision.objects.count() == 1
+
+
+def test_an_empty_document_stores_nothing_and_counts_nothing():
+    source = Source.objects.create(name="Quiet", url="https://q.example/")
+    counts = ingest(source, [], PollLog.objects.create(source=source))
+    assert (counts.new, counts.updated, counts.unchanged) == (0, 0, 0)
+    assert not Mention.objects.exists()
