@@ -14,10 +14,11 @@ from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from monitors.models import Label, Mention
-from responses.customers import mentions_of
+from monitors.models import Label, Mention, Subject
+from responses.customers import customer_id_of
 from responses.models import (
     AdvocateAsk,
     AdvocateThanks,
@@ -32,6 +33,7 @@ from responses.replies import fill_for_mention, tone_of_reply_to
 from responses.tone import ToneReport
 
 ADVOCATES_SHOWN = 100
+SCANNED_FOR_ADVOCATES = 10_000  # happy reviews read at most, newest first
 THANK_YOU_TEMPLATE = "Thank you"  # the seeded template's name starts with this
 FALLBACK_THANKS = "Hi {author}, thank you so much for your kind words! — {business}"
 
@@ -59,22 +61,33 @@ class Advocate:
 
 
 def advocates(now: datetime | None = None) -> list[Advocate]:
-    """Green customers by their latest happy review, newest first."""
+    """Green customers by their latest happy review, newest first (reviews seen first)."""
     now = now or timezone.now()
     rules = HealthSettings.current()
-    green = Customer.objects.filter(health=Health.GREEN).values("pk")
     reviews = (
-        mentions_of(green)
-        .filter(happy(rules))
+        Mention.objects.filter(happy(rules), subject=Subject.OURS)
+        .annotate(customer_id=customer_id_of(), when=Coalesce("published_at", "first_seen_at"))
         .select_related("source")
         .defer("html")
-        .order_by("-when", "-pk")[: ADVOCATES_SHOWN * 5]
+        .order_by("-first_seen_at", "-pk")
     )
     latest: dict[int, Mention] = {}
-    for review in reviews:
-        latest.setdefault(review.customer_id, review)
-        if len(latest) == ADVOCATES_SHOWN:
+    green: set[int] = set()
+    # Newest happy reviews first, a page at a time, until enough green customers are found.
+    for start in range(0, SCANNED_FOR_ADVOCATES, ADVOCATES_SHOWN * 5):
+        page = list(reviews[start : start + ADVOCATES_SHOWN * 5])
+        authors = {review.customer_id for review in page} - {None}
+        green |= set(
+            Customer.objects.filter(pk__in=authors, health=Health.GREEN).values_list(
+                "pk", flat=True
+            )
+        )
+        for review in page:
+            if review.customer_id in green:
+                latest.setdefault(review.customer_id, review)
+        if len(latest) >= ADVOCATES_SHOWN or len(page) < ADVOCATES_SHOWN * 5:
             break
+    latest = dict(list(latest.items())[:ADVOCATES_SHOWN])
     customers = Customer.objects.in_bulk(list(latest))
     thanked = {t.mention_id: t for t in AdvocateThanks.objects.filter(mention__in=latest.values())}
     last_asks: dict[int, AdvocateAsk] = {}

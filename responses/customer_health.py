@@ -14,17 +14,14 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q
-from django.db.models.functions import Upper
 
 from monitors.models import Label, Mention, Subject, stars
-from responses.customers import mentions_of
+from responses.customers import customer_id_of, mentions_of
 from responses.models import (
     OPEN_STATUSES,
     Case,
     Customer,
     CustomerEvent,
-    CustomerRecord,
     Health,
     HealthSettings,
     OwnerAlert,
@@ -33,6 +30,8 @@ from responses.models import (
 from responses.models.replies import RECOVERED_MIN_RATING
 
 REFRESH_BATCH = 500
+# A first pass over years of history is spread over a few beat ticks.
+NEVER_CHECKED_PER_TICK = 20_000
 
 
 @dataclass
@@ -159,69 +158,70 @@ def _alert_red(customer: Customer, reason: str) -> OwnerAlert | None:
         return None
 
 
-def refresh(customer_ids: list[int], now: datetime) -> list[OwnerAlert]:
-    """Store each customer's colour and reason now; the red alerts recorded (to be sent)."""
-    rules = HealthSettings.current()
-    alerts = []
-    for customer_id, history in histories(customer_ids, now, rules).items():
-        verdict = judge(history, rules)
-        customers = Customer.objects.filter(pk=customer_id)
-        customers.filter(health=verdict.health).update(
-            health_reason=verdict.reason, health_checked_at=now
-        )
-        # Only the refresh that changes the colour records the change (and a red alert).
-        changed = customers.exclude(health=verdict.health).update(
+def _change_health(customer_id: int, verdict: Verdict, now: datetime) -> OwnerAlert | None:
+    """Claim the new colour (only one refresh changes it) and record it; a red alert if red."""
+    changed = (
+        Customer.objects.filter(pk=customer_id)
+        .exclude(health=verdict.health)
+        .update(
             health=verdict.health,
             health_reason=verdict.reason,
             health_since=now,
             health_checked_at=now,
         )
-        if not changed:
-            continue
-        customer = Customer.objects.get(pk=customer_id)
-        detail = f"{customer.get_health_display()}: {verdict.reason}"
-        CustomerEvent.objects.create(
-            customer=customer, kind=CustomerEvent.Kind.HEALTH, at=now, detail=detail[:500]
-        )
-        if verdict.health == Health.RED:
-            alert = _alert_red(customer, verdict.reason)
-            if alert is not None:
-                alerts.append(alert)
-    return alerts
+    )
+    if not changed:
+        return None
+    customer = Customer.objects.get(pk=customer_id)
+    CustomerEvent.objects.create(
+        customer=customer,
+        kind=CustomerEvent.Kind.HEALTH,
+        at=now,
+        detail=f"{customer.get_health_display()}: {verdict.reason}"[:500],
+    )
+    return _alert_red(customer, verdict.reason) if verdict.health == Health.RED else None
+
+
+def refresh(customer_ids: list[int], now: datetime) -> list[OwnerAlert]:
+    """Store each customer's colour and reason now; the red alerts recorded (to be sent)."""
+    rules = HealthSettings.current()
+    verdicts = {
+        customer_id: judge(history, rules)
+        for customer_id, history in histories(customer_ids, now, rules).items()
+    }
+    current = dict(Customer.objects.filter(pk__in=verdicts).values_list("pk", "health"))
+    unchanged = [
+        Customer(pk=customer_id, health_reason=verdict.reason, health_checked_at=now)
+        for customer_id, verdict in verdicts.items()
+        if current.get(customer_id) == verdict.health
+    ]
+    Customer.objects.bulk_update(unchanged, ["health_reason", "health_checked_at"])
+    changed = [
+        _change_health(customer_id, verdict, now)
+        for customer_id, verdict in verdicts.items()
+        if customer_id in current and current[customer_id] != verdict.health
+    ]
+    return [alert for alert in changed if alert is not None]
 
 
 def customers_to_check(now: datetime, rules: HealthSettings) -> list[int]:
     """Customers whose colour may change: recent mentions, an open case, a review edited after
-    our reply lately, not green now, or never checked."""
+    our reply lately, not green now, or never checked (the first NEVER_CHECKED_PER_TICK)."""
     since = now - timedelta(days=rules.window_days)
-    recent = (
-        Mention.objects.filter(
-            subject=Subject.OURS,
-            source_id=OuterRef("source_id"),
-            first_seen_at__gte=since,
-        )
-        .annotate(key=Upper("author"))
-        .filter(key=OuterRef("author_key"))
-    )
-    open_case = (
-        Case.objects.filter(
-            status__in=OPEN_STATUSES,
-            mention__source_id=OuterRef("source_id"),
-        )
-        .annotate(key=Upper("mention__author"))
-        .filter(key=OuterRef("author_key"))
-    )
-    edited = (
-        ReviewUpdate.objects.filter(seen_at__gte=since, mention__source_id=OuterRef("source_id"))
-        .annotate(key=Upper("mention__author"))
-        .filter(key=OuterRef("author_key"))
-    )
-    active = CustomerRecord.objects.filter(Exists(recent) | Exists(open_case) | Exists(edited))
-    unsettled = Q(health_checked_at__isnull=True) | ~Q(health=Health.GREEN)
-    return sorted(
-        set(active.values_list("customer_id", flat=True))
-        | set(Customer.objects.filter(unsettled).values_list("pk", flat=True))
-    )
+    customer = customer_id_of("mention__")
+    rows = [
+        Mention.objects.filter(subject=Subject.OURS, first_seen_at__gte=since).annotate(
+            customer=customer_id_of()
+        ),
+        Case.objects.filter(status__in=OPEN_STATUSES).annotate(customer=customer),
+        ReviewUpdate.objects.filter(seen_at__gte=since).annotate(customer=customer),
+    ]
+    never_checked = Customer.objects.filter(health_checked_at__isnull=True).order_by("pk")
+    ids = set(never_checked.values_list("pk", flat=True)[:NEVER_CHECKED_PER_TICK])
+    ids |= set(Customer.objects.exclude(health=Health.GREEN).values_list("pk", flat=True))
+    for found in rows:
+        ids |= set(found.order_by().values_list("customer", flat=True).distinct())
+    return sorted(ids - {None})
 
 
 def refresh_all(now: datetime) -> list[OwnerAlert]:

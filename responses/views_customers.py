@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from responses import customers
+from responses.customer_card import send_after_commit_all
 from responses.customer_forms import (
     CustomerEmailForm,
     CustomerFilterForm,
@@ -28,6 +29,7 @@ from responses.models import (
     HealthSettingsChange,
 )
 from responses.receivers.alerts import send_after_commit
+from reviewwatch.request_values import whole_number
 from reviewwatch.roles import owner_required
 
 CUSTOMERS_PER_PAGE = 50
@@ -93,7 +95,7 @@ def _back(customer_id: int) -> HttpResponse:
 @require_POST
 def customer_link(request: HttpRequest, customer_id: int) -> HttpResponse:
     customer = get_object_or_404(Customer, pk=customer_id)
-    other = Customer.objects.filter(pk=request.POST.get("other", "")[:20] or 0).first()
+    other = Customer.objects.filter(pk=whole_number(request.POST.get("other", "")) or 0).first()
     if other is None:
         messages.error(request, "That customer no longer exists.")
         return _back(customer.pk)
@@ -111,7 +113,7 @@ def customer_link(request: HttpRequest, customer_id: int) -> HttpResponse:
 def customer_unlink(request: HttpRequest, customer_id: int) -> HttpResponse:
     customer = get_object_or_404(Customer, pk=customer_id)
     record = CustomerRecord.objects.filter(
-        customer=customer, pk=request.POST.get("record", "")[:20] or 0
+        customer=customer, pk=whole_number(request.POST.get("record", "")) or 0
     ).first()
     if record is None:
         messages.error(request, "That record is no longer linked to this customer.")
@@ -152,11 +154,6 @@ def customer_escalate(request: HttpRequest, customer_id: int) -> HttpResponse:
         send_after_commit(customers.escalate(customer, person, request.user))
     messages.success(request, f"Escalated to {person.email}; they have been emailed.")
     return _back(customer.pk)
-
-
-def send_after_commit_all(alerts: list) -> None:
-    for alert in alerts:
-        send_after_commit(alert)
 
 
 @owner_required

@@ -166,3 +166,13 @@ def test_escalating_a_customer_emails_the_person_named_and_the_owners(
         "carol@example.com",
     ]
     assert "Escalated to carol@example.com: Dana" in smtp_server.subject(smtp_server.messages[0])
+
+
+@pytest.mark.parametrize("value", ["abc", "²", "9" * 30, ""])
+def test_a_hostile_customer_or_record_number_is_refused_with_a_message(
+    staff_client, make_mention, value
+):
+    customer = record_for_mention(make_mention(author="Dana")).customer
+    for name, field in (("customer_link", "other"), ("customer_unlink", "record")):
+        response = staff_client.post(reverse(name, args=[customer.pk]), {field: value}, follow=True)
+        assert response.status_code == 200 and "no longer" in response.content.decode()

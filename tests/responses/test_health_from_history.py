@@ -147,3 +147,14 @@ def test_the_case_page_shows_the_customers_health_chip_and_history(staff_client,
     assert 'data-health="red"' in card and "2 negative reviews in 30 days" in card
     assert card.count("Trustpilot") == 1  # her other review on the same source
     assert "Google" not in card  # the Google author is another customer until someone links them
+
+
+def test_a_new_authors_case_page_judges_them_at_once_without_waiting_for_the_beat(
+    staff_client, review
+):
+    case, _ = open_case(review("Gus", days_ago=0, rating=1))
+    Case.objects.filter(pk=case.pk).update(due_at=timezone.now() + timedelta(hours=1))
+    html = staff_client.get(reverse("case", args=[case.pk])).content.decode()
+    card = html.split("data-case-customer", 1)[1].split("</section>", 1)[0]
+    assert 'data-health="yellow"' in card
+    assert "1 negative review in 30 days, 1 open case, latest rating 1★" in card
