@@ -134,8 +134,10 @@ def posting_counts(incident: Incident) -> dict[str, int]:
 def post_to_cases(reply_id: int) -> int:
     """The worker's part: answer every linked case not yet answered by this reply; the number
     of cases recorded now (0 when a first run already did them all)."""
-    reply = IncidentReply.objects.select_related("incident", "approved_by").get(pk=reply_id)
-    if reply.state != IncidentReply.State.APPROVED:
+    reply = (
+        IncidentReply.objects.select_related("incident", "approved_by").filter(pk=reply_id).first()
+    )
+    if reply is None or reply.state != IncidentReply.State.APPROVED:  # deleted, or not approved
         return 0
     done = IncidentPosting.objects.filter(reply=reply).values("case_id")
     recorded = 0

@@ -154,8 +154,8 @@ def draft_script(incident_id: int) -> int:
     """The worker's part: the incident's holding statement, filled for each case, as the draft
     of every open linked case that has no reply yet (still tone-checked and approved like any
     reply). Each case is locked while it is checked, so two runs draft it once. How many now."""
-    incident = Incident.objects.select_related("script").get(pk=incident_id)
-    if incident.script is None:
+    incident = Incident.objects.select_related("script").filter(pk=incident_id).first()
+    if incident is None or incident.script is None:  # deleted, or declared without a script
         return 0
     waiting = (
         linked_cases(incident)

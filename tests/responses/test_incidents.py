@@ -16,6 +16,7 @@ from monitors.signals import negative_mentions
 from responses.cases import open_case
 from responses.deletion import delete_mention
 from responses.digest_emails import summary_at
+from responses.incident_replies import post_to_cases
 from responses.incidents import (
     IncidentError,
     declare,
@@ -251,3 +252,10 @@ def test_deleting_a_linked_mention_takes_it_out_of_the_incident(owner):
     delete_mention(deleted)
     assert set(linked_mentions(incident)) == {kept}
     assert incident_row(incident).followups == 1
+
+
+def test_work_queued_for_an_incident_deleted_meanwhile_does_nothing(owner):
+    incident = declare_login_outage(owner)
+    gone = incident.pk
+    incident.delete()
+    assert draft_script(gone) == 0 and post_to_cases(gone) == 0
