@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.urls import get_resolver, reverse
 
+from monitors.credentials import encrypt
 from monitors.models import (
     BlockedAuthor,
     Connection,
@@ -30,13 +31,17 @@ from responses.cases import open_case
 from responses.customers import record_for_mention
 from responses.models import (
     AdvocateAsk,
+    Channel,
     FollowUp,
     Incident,
     IncidentReply,
     IncidentScript,
+    NotifyEvent,
     Remedy,
     ReplyTemplate,
+    WebhookDelivery,
 )
+from responses.notify.webhooks import create_endpoint
 from reviewwatch.roles import STAFF
 from tests.conftest import make_user
 from tests.foundation.test_access import PUBLIC, walk
@@ -94,6 +99,9 @@ STAFF_PAGES = {
     "incident",
     "incident_mentions",
     "incident_reply",
+    "channels",
+    "channel_test",
+    "channel_delete",
 }
 # Where a platform sends the owner back after signing in: without the state it was sent with,
 # it sends them on to the connections page.
@@ -143,6 +151,20 @@ def things(owner, staff) -> dict[str, int | str]:
         "incident_id": incident.pk,
         "reply_id": IncidentReply.objects.create(incident=incident, text="Sorry.").pk,
         "script_id": IncidentScript.objects.first().pk,
+        **webhook_and_channel(staff),
+    }
+
+
+def webhook_and_channel(staff) -> dict[str, int]:
+    """An endpoint with one delivery, and a channel of the staff member's own."""
+    endpoint, _ = create_endpoint("https://hooks.example.com/x", ["case.opened"])
+    event = NotifyEvent.objects.create(type="case.opened", key="case.opened:x", payload={})
+    refused = encrypt({"url": "json://127.0.0.1:9/x"})  # nothing listens on port 9
+    channel = Channel.objects.create(user=staff, name="Phone", url_encrypted=refused, url_hint="")
+    return {
+        "endpoint_id": endpoint.pk,
+        "delivery_id": WebhookDelivery.objects.create(endpoint=endpoint, event=event).pk,
+        "channel_id": channel.pk,
     }
 
 
