@@ -317,20 +317,21 @@ def announce_history(source: Source, now: datetime | None = None) -> int:
 
 
 def _announce(source: Source, *, history: bool, now: datetime | None) -> int:
-    """All together: one UPDATE claims them and returns them, the receivers run, in one
-    savepoint. If a receiver fails, one by one, a savepoint each, so only the failing mention
-    stays pending (retried on the next poll) and is logged."""
+    """All together: one UPDATE claims them and returns them, and the receivers run, in one
+    transaction (a savepoint inside one). If a receiver fails, that is rolled back and they go
+    one by one, a savepoint each, so only the failing mention stays pending (retried on the
+    next poll) and is logged."""
     at = now or timezone.now()
+    try:
+        with transaction.atomic():
+            claimed = claim_negatives(source.pk, history=history, at=at)
+            if claimed:
+                negative_mentions.send(sender=Mention, mentions=claimed)
+            return len(claimed)
+    except Exception:
+        log.exception("announcing the negatives of source %s together failed", source.pk)
+    announced = 0
     with transaction.atomic():
-        try:
-            with transaction.atomic():
-                claimed = claim_negatives(source.pk, history=history, at=at)
-                if claimed:
-                    negative_mentions.send(sender=Mention, mentions=claimed)
-                return len(claimed)
-        except Exception:
-            log.exception("announcing the negatives of source %s together failed", source.pk)
-        announced = 0
         for mention in unannounced_negatives(source).filter(imported_history=history):
             try:
                 announced += announce_negatives([mention], at)
