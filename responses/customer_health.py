@@ -5,6 +5,8 @@
 stores each colour and reason (the inbox filters on it), and records one owner alert when a
 customer turns red: the colour is claimed with a conditional UPDATE (only one refresh can turn
 a customer red at a time) and the alert is unique per customer and the moment it turned red.
+A customer judged for the first time alerts only if their trouble is fresh (a new author's
+complaints), not for the years of history found when customers were first counted.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ from responses.models.replies import RECOVERED_MIN_RATING
 REFRESH_BATCH = 500
 # A first pass over years of history is spread over a few beat ticks.
 NEVER_CHECKED_PER_TICK = 20_000
+# A customer judged red the first time alerts the owners only if the trouble is this recent.
+FRESH_TROUBLE = timedelta(days=1)
 
 
 @dataclass
@@ -46,6 +50,11 @@ class History:
     praise_recent: int = 0  # happy reviews in the window
     latest_rating: Decimal | None = None
     latest_at: datetime | None = None
+    # The newest sign of trouble: a complaint, a case falling overdue, a relapse.
+    trouble_at: datetime | None = None
+
+    def trouble(self, at: datetime) -> None:
+        self.trouble_at = at if self.trouble_at is None else max(self.trouble_at, at)
 
 
 @dataclass(frozen=True)
@@ -121,13 +130,16 @@ def histories(customer_ids: list[int], now: datetime, rules: HealthSettings) -> 
         if status in OPEN_STATUSES:
             customer.open_cases += 1
             # responses.breaches.breached(), on the loaded row
-            customer.overdue_cases += not responded and due_at < now
+            if not responded and due_at < now:
+                customer.overdue_cases += 1
+                customer.trouble(due_at)
     recovered_mentions = set()
     fields = ("case_id", "old_rating", "new_rating", "seen_at")
     for update in ReviewUpdate.objects.filter(case_id__in=case_owner).only(*fields):
         customer_id, mention_id = case_owner[update.case_id]
         if update.is_relapse and update.seen_at >= since:
             found[customer_id].relapses_recent += 1
+            found[customer_id].trouble(update.seen_at)
         if update.is_recovery:
             recovered_mentions.add(mention_id)
     for pk, customer_id, label, rating, when in mentions:
@@ -136,6 +148,7 @@ def histories(customer_ids: list[int], now: datetime, rules: HealthSettings) -> 
         customer.recoveries += still_recovered
         if when >= since and label == Label.NEGATIVE and not still_recovered:
             customer.negatives_recent += 1
+            customer.trouble(when)
         if when >= since and _is_praise(rating, label, rules):
             customer.praise_recent += 1
         if rating is not None and (customer.latest_at is None or when > customer.latest_at):
@@ -146,9 +159,8 @@ def histories(customer_ids: list[int], now: datetime, rules: HealthSettings) -> 
 # --- Storing the colour and alerting -----------------------------------------------------------
 
 
-def _alert_red(customer: Customer, reason: str) -> OwnerAlert | None:
+def _alert_red(customer: Customer, reason: str, key: str) -> OwnerAlert | None:
     context = {"customer_id": customer.pk, "name": customer.name, "reason": reason}
-    key = f"{customer.pk}:{customer.health_since:%Y-%m-%dT%H:%M:%S.%f}"
     try:
         with transaction.atomic():
             return OwnerAlert.objects.create(
@@ -179,29 +191,68 @@ def _change_health(customer_id: int, verdict: Verdict, now: datetime) -> OwnerAl
         at=now,
         detail=f"{customer.get_health_display()}: {verdict.reason}"[:500],
     )
-    return _alert_red(customer, verdict.reason) if verdict.health == Health.RED else None
+    if verdict.health != Health.RED:
+        return None
+    return _alert_red(customer, verdict.reason, f"{customer.pk}:{now:%Y-%m-%dT%H:%M:%S.%f}")
+
+
+def _judge_first_time(
+    judged: dict[int, tuple[History, Verdict]], names: dict[int, str], now: datetime
+) -> list[OwnerAlert]:
+    """Customers never judged before (a new author, or every author of the history found when
+    customers were first counted): their colour is stored without a "changed" record, and a
+    red one alerts only when the trouble is fresh, so years of history do not flood the
+    owners' inbox."""
+    Customer.objects.bulk_update(
+        [
+            Customer(
+                pk=customer_id,
+                health=verdict.health,
+                health_reason=verdict.reason,
+                health_since=now,
+                health_checked_at=now,
+            )
+            for customer_id, (_, verdict) in judged.items()
+        ],
+        ["health", "health_reason", "health_since", "health_checked_at"],
+    )
+    alerts = []
+    for customer_id, (history, verdict) in judged.items():
+        fresh = history.trouble_at is not None and history.trouble_at >= now - FRESH_TROUBLE
+        if verdict.health == Health.RED and fresh:
+            customer = Customer(pk=customer_id, name=names[customer_id])
+            alerts.append(_alert_red(customer, verdict.reason, f"{customer_id}:first"))
+    return [alert for alert in alerts if alert is not None]
 
 
 def refresh(customer_ids: list[int], now: datetime) -> list[OwnerAlert]:
     """Store each customer's colour and reason now; the red alerts recorded (to be sent)."""
     rules = HealthSettings.current()
-    verdicts = {
-        customer_id: judge(history, rules)
+    judged = {
+        customer_id: (history, judge(history, rules))
         for customer_id, history in histories(customer_ids, now, rules).items()
     }
-    current = dict(Customer.objects.filter(pk__in=verdicts).values_list("pk", "health"))
-    unchanged = [
-        Customer(pk=customer_id, health_reason=verdict.reason, health_checked_at=now)
-        for customer_id, verdict in verdicts.items()
-        if current.get(customer_id) == verdict.health
-    ]
-    Customer.objects.bulk_update(unchanged, ["health_reason", "health_checked_at"])
-    changed = [
-        _change_health(customer_id, verdict, now)
-        for customer_id, verdict in verdicts.items()
-        if customer_id in current and current[customer_id] != verdict.health
-    ]
-    return [alert for alert in changed if alert is not None]
+    stored = {
+        pk: (health, checked_at, name)
+        for pk, health, checked_at, name in Customer.objects.filter(pk__in=judged).values_list(
+            "pk", "health", "health_checked_at", "name"
+        )
+    }
+    first = {pk: judged[pk] for pk, (_, checked_at, _) in stored.items() if checked_at is None}
+    alerts = _judge_first_time(first, {pk: row[2] for pk, row in stored.items()}, now)
+    again = {pk: judged[pk][1] for pk in stored if pk not in first}
+    Customer.objects.bulk_update(
+        [
+            Customer(pk=pk, health_reason=verdict.reason, health_checked_at=now)
+            for pk, verdict in again.items()
+            if stored[pk][0] == verdict.health
+        ],
+        ["health_reason", "health_checked_at"],
+    )
+    for pk, verdict in again.items():
+        if stored[pk][0] != verdict.health:
+            alerts.append(_change_health(pk, verdict, now))
+    return [alert for alert in alerts if alert is not None]
 
 
 def customers_to_check(now: datetime, rules: HealthSettings) -> list[int]:

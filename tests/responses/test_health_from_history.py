@@ -97,7 +97,7 @@ def test_a_customer_turning_red_alerts_the_owners_once_and_again_only_after_a_ne
     review, owner, smtp_server
 ):
     review("Dana", days_ago=2)
-    review("Dana", days_ago=1)
+    review("Dana", days_ago=0.1)  # the second complaint just now
     sync_records()
     first = refresh_all(timezone.now())
     assert refresh_all(timezone.now()) == []  # a second pass (or a retried task): no new alert
@@ -158,3 +158,15 @@ def test_a_new_authors_case_page_judges_them_at_once_without_waiting_for_the_bea
     card = html.split("data-case-customer", 1)[1].split("</section>", 1)[0]
     assert 'data-health="yellow"' in card
     assert "1 negative review in 30 days, 1 open case, latest rating 1★" in card
+
+
+def test_history_found_when_customers_are_first_counted_alerts_only_for_fresh_trouble(review):
+    review("Dana", days_ago=20)
+    review("Dana", days_ago=10)  # red for ten days already: no news
+    review("Eli", days_ago=3)
+    review("Eli", days_ago=0.1)  # two complaints, the last one just now: news
+    sync_records()
+    alerts = refresh_all(timezone.now())
+    assert [alert.context["name"] for alert in alerts] == ["Eli"]
+    assert refreshed("Dana").health == refreshed("Eli").health == "red"
+    assert refresh_all(timezone.now()) == []
