@@ -115,14 +115,21 @@ def _ask_from(last: AdvocateAsk | None, rules: HealthSettings, now: datetime) ->
 # --- Thanking ------------------------------------------------------------------------------------
 
 
-def thank_you_text(mention: Mention) -> str:
-    """The "thank you" template (the first one whose name starts so), filled for this review."""
+def thank_you_body() -> str:
+    """The "thank you" template (the first one whose name starts so), or a short fallback."""
     template = (
         ReplyTemplate.objects.filter(archived=False, name__istartswith=THANK_YOU_TEMPLATE)
         .order_by("position", "pk")
         .first()
     )
-    return fill_for_mention(template.body if template else FALLBACK_THANKS, mention)
+    return template.body if template else FALLBACK_THANKS
+
+
+def thank_you_text(
+    mention: Mention, body: str | None = None, reply_settings: ReplySettings | None = None
+) -> str:
+    """The thank-you filled for this review."""
+    return fill_for_mention(body or thank_you_body(), mention, reply_settings)
 
 
 def thank(

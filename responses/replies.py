@@ -122,10 +122,13 @@ def fill(text: str, case: Case, reply_settings: ReplySettings | None = None) -> 
     return text.format(**placeholder_values(case, reply_settings or ReplySettings.current()))
 
 
-def fill_for_mention(text: str, mention: Mention) -> str:
+def fill_for_mention(
+    text: str, mention: Mention, reply_settings: ReplySettings | None = None
+) -> str:
     """The text filled for a reply to a review that has no case (a happy customer's thanks)."""
     placeholders_in(text)
-    return text.format(**mention_placeholder_values(mention, ReplySettings.current()))
+    values = mention_placeholder_values(mention, reply_settings or ReplySettings.current())
+    return text.format(**values)
 
 
 # --- Templates -------------------------------------------------------------------------------

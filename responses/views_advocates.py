@@ -12,17 +12,19 @@ from monitors.models import Mention
 from responses import advocates
 from responses.customer_forms import AnswerForm, AskForm, ThankForm
 from responses.customers import record_for_mention
-from responses.models import AdvocateAsk, Customer, HealthSettings
+from responses.models import AdvocateAsk, Customer, HealthSettings, ReplySettings
 
 
 def advocate_list(request: HttpRequest) -> HttpResponse:
-    found = advocates.advocates()
+    body, reply_settings = advocates.thank_you_body(), ReplySettings.current()
     rows = [
         {
             "advocate": advocate,
-            "thank_text": "" if advocate.thanked else advocates.thank_you_text(advocate.review),
+            "thank_text": ""
+            if advocate.thanked
+            else advocates.thank_you_text(advocate.review, body, reply_settings),
         }
-        for advocate in found
+        for advocate in advocates.advocates()
     ]
     context = {
         "nav": "customers",
