@@ -277,6 +277,13 @@ def apply_state_change(source: Source, form: SourceForm) -> None:
             source.paused_reason = "Paused by the owner."
 
 
+def pause(source: Source) -> None:
+    """Stop checking a source until an owner resumes it (the page and the API)."""
+    source.enabled = False
+    source.paused_reason = "Paused by the owner."
+    source.save(update_fields=["enabled", "paused_reason"])
+
+
 def resume(source: Source) -> None:
     source.enabled = True
     source.paused_reason = ""
@@ -339,9 +346,7 @@ def source_preview(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 @require_POST
 def source_pause(request: HttpRequest, pk: int) -> HttpResponse:
     source = get_object_or_404(Source, pk=pk)
-    source.enabled = False
-    source.paused_reason = "Paused by the owner."
-    source.save(update_fields=["enabled", "paused_reason"])
+    pause(source)
     messages.success(request, f"Paused “{source.name}”. It will not be checked until resumed.")
     return redirect("source_detail", pk)
 

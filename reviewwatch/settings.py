@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "django_htmx",
     "axes",
+    "rest_framework",
+    "drf_spectacular",
     "reviewwatch",
     "monitors",
     "responses",
@@ -321,3 +323,26 @@ RW_HOST_MIN_GAP_SECONDS = envint("RW_HOST_MIN_GAP_SECONDS", 10, minimum=0)
 # An owner's tone rules (TOML, the structure of responses/tone_rules.toml) merged on top of the
 # defaults; the responses app checks the file at start-up.
 RW_TONE_RULES = envstr("RW_TONE_RULES")
+
+# The REST API under /api/v1/ (responses/api/): personal tokens only (no session, so no CSRF),
+# JSON in and out, each token limited to RW_API_REQUESTS_PER_MINUTE requests a minute.
+RW_API_REQUESTS_PER_MINUTE = envint("RW_API_REQUESTS_PER_MINUTE", 120, minimum=1)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["responses.api.tokens.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["responses.api.tokens.PerTokenThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "COERCE_DECIMAL_TO_STRING": False,  # star ratings as JSON numbers
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "ReviewWatch API",
+    "DESCRIPTION": "Mentions, cases, replies, sources and report figures, as JSON. Send a "
+    "personal token from Settings → API tokens as `Authorization: Bearer <token>`.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "COMPONENT_SPLIT_PATCH": False,  # PATCH /cases/{id} requires the version read
+}

@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("responses.urls_replies")),
     path("", include("responses.urls_digests")),
     path("", include("responses.urls_customers")),
+    path("", include("responses.api.urls")),
 ]
 
 handler404 = "reviewwatch.views_errors.page_not_found"

@@ -1,5 +1,6 @@
 """Models of the responses app, one module per concern (cases, replies, digests, customers)."""
 
+from responses.models.api_tokens import *  # noqa: F403
 from responses.models.cases import *  # noqa: F403
 from responses.models.customers import *  # noqa: F403
 from responses.models.digests import *  # noqa: F403

@@ -28,6 +28,23 @@ PUBLIC = {
     "demo_play_reply",
     # Unsubscribing from a digest works from the email, without logging in.
     "digest_unsubscribe",
+    # The REST API answers 401 itself: a personal token, not a session (tests/responses/
+    # test_api_access.py walks every endpoint with each kind of token).
+    "api_schema",
+    "api_mentions",
+    "api_mention",
+    "api_cases",
+    "api_case",
+    "api_case_notes",
+    "api_reply",
+    "api_reply_submit",
+    "api_reply_approve",
+    "api_sources",
+    "api_source",
+    "api_source_pause",
+    "api_reports",
+    "api_report",
+    "api_not_found",
 }
 
 

@@ -15,6 +15,7 @@ from playwright.sync_api import Page, expect
 from monitors import credentials
 from monitors.models import BlockedAuthor, Connection, Platform, Source
 from monitors.polling import poll_source_now
+from responses.api.tokens import create_token, revoke_token
 from responses.customer_health import refresh_all
 from responses.customers import sync_records
 from responses.models import (
@@ -64,6 +65,8 @@ OWNER_PAGES = [
     "webhooks",
     "webhook",
     "channels",
+    "api_tokens",
+    "api_reference",
 ]
 STAFF_PAGES = [
     "settings",
@@ -75,7 +78,7 @@ STAFF_PAGES = [
     "incidents",
     "incident",
 ]
-STAFF_PAGES += ["customers", "customer", "advocates"]
+STAFF_PAGES += ["customers", "customer", "advocates", "api_tokens", "api_reference"]
 STAFF_PAGES += ["channels"]
 DESKTOP = {"width": 1280, "height": 800}
 
@@ -137,6 +140,9 @@ def page_urls(feed_url, owner, staff) -> dict[str, str]:
         "incident": [incident.pk],
         "incident_script_edit": [incident.script.pk],
     }
+    for person in (owner, staff):  # the token pages list one live and one revoked token
+        create_token(person, "Spreadsheet")
+        revoke_token(person, create_token(person, "Old script")[0].pk)
     return {name: reverse(name, args=with_args.get(name, [])) for name in OWNER_PAGES}
 
 

@@ -27,6 +27,7 @@ from monitors.models import (
     Source,
     Subject,
 )
+from responses.api.tokens import create_token
 from responses.cases import open_case
 from responses.customers import record_for_mention
 from responses.models import (
@@ -102,6 +103,9 @@ STAFF_PAGES = {
     "channels",
     "channel_test",
     "channel_delete",
+    "api_reference",
+    "api_tokens",
+    "api_token_revoke",
 }
 # Where a platform sends the owner back after signing in: without the state it was sent with,
 # it sends them on to the connections page.
@@ -152,6 +156,7 @@ def things(owner, staff) -> dict[str, int | str]:
         "reply_id": IncidentReply.objects.create(incident=incident, text="Sorry.").pk,
         "script_id": IncidentScript.objects.first().pk,
         **webhook_and_channel(staff),
+        "token_id": create_token(staff, "Spreadsheet")[0].pk,
     }
 
 
