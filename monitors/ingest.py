@@ -30,7 +30,7 @@ from monitors.local_model import rules_model_and_blocked
 from monitors.models import Label, Mention, PollLog, Revision, Source, Subject
 from monitors.parsers.base import ReviewRecord
 from monitors.public_replies import reply_fields, store_public_replies
-from monitors.signals import mention_revised, negative_mentions
+from monitors.signals import mention_revised, mentions_created, negative_mentions
 from monitors.storable import storable
 
 REVISED_FIELDS = ("title", "text", "rating")
@@ -157,8 +157,11 @@ def _store(
         Mention.objects.filter(pk__in=seen_again).update(last_seen_at=now)
     store_public_replies(source, records, known.keys() - tombstoned)
     if fresh:
-        counts.new = len(insert_new(fresh))
+        stored = insert_new(fresh)
+        counts.new = len(stored)
         counts.unchanged += len(fresh) - counts.new
+        if news := [mention for mention in stored if not mention.imported_history]:
+            mentions_created.send(sender=Mention, mentions=news)
     return counts
 
 

@@ -43,7 +43,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('msg_id', models.CharField(default=responses.models.notify.new_msg_id, max_length=40, unique=True)),
-                ('type', models.CharField(choices=[('mention.negative', 'Negative mention'), ('mention.revised', 'Mention revised'), ('case.opened', 'Case opened'), ('case.status_changed', 'Case status changed'), ('case.breached', 'Case breached its response time'), ('case.resolved', 'Case resolved'), ('reply.submitted', 'Reply sent for approval'), ('reply.approved', 'Reply approved'), ('reply.returned', 'Reply returned'), ('reply.posted', 'Reply posted'), ('incident.declared', 'Incident declared'), ('incident.updated', 'Incident updated'), ('source.paused', 'Source paused')], max_length=30)),
+                ('type', models.CharField(choices=[('mention.created', 'Mention created'), ('mention.negative', 'Negative mention'), ('mention.revised', 'Mention revised'), ('case.opened', 'Case opened'), ('case.status_changed', 'Case status changed'), ('case.breached', 'Case breached its response time'), ('case.resolved', 'Case resolved'), ('reply.submitted', 'Reply sent for approval'), ('reply.approved', 'Reply approved'), ('reply.returned', 'Reply returned'), ('reply.posted', 'Reply posted'), ('incident.declared', 'Incident declared'), ('incident.updated', 'Incident updated'), ('source.paused', 'Source paused')], max_length=30)),
                 ('key', models.CharField(max_length=100, unique=True)),
                 ('payload', models.JSONField()),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),

@@ -34,6 +34,7 @@ class NotifyEvent(models.Model):
     """One thing that happened, with the JSON body every endpoint receives for it."""
 
     class Type(models.TextChoices):
+        MENTION_CREATED = "mention.created", "Mention created"
         MENTION_NEGATIVE = "mention.negative", "Negative mention"
         MENTION_REVISED = "mention.revised", "Mention revised"
         CASE_OPENED = "case.opened", "Case opened"

@@ -48,8 +48,11 @@ def first_line(mention: Mention) -> str:
     return ""
 
 
-def mention_data(mention: Mention) -> dict:
-    case_id = Case.objects.filter(mention=mention).values_list("pk", flat=True).first()
+def mention_data(mention: Mention, *, has_case: bool = True) -> dict:
+    """The mention as every payload shows it (has_case=False: just stored, no case to find)."""
+    case_id = None
+    if has_case:
+        case_id = Case.objects.filter(mention=mention).values_list("pk", flat=True).first()
     return {
         "id": mention.pk,
         "source": mention.source.name,
@@ -107,6 +110,14 @@ def record(type_: str, key: str, data: dict, at: datetime | None = None) -> Noti
 
 
 # --- One function per fact -------------------------------------------------------------------
+
+
+@when_listened
+def record_mentions_created(mentions: list[Mention]) -> None:
+    """A poll's new mentions (not a new source's history): there is no case yet."""
+    for mention in mentions:
+        data = {"mention": mention_data(mention, has_case=False)}
+        record(Type.MENTION_CREATED, f"mention.created:{mention.pk}", data, mention.first_seen_at)
 
 
 @when_listened

@@ -11,9 +11,14 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from monitors.models import Mention, Revision
-from monitors.signals import mention_revised, source_paused
+from monitors.signals import mention_revised, mentions_created, source_paused
 from responses.models import Event, IncidentEvent, ReplyDecision
 from responses.notify import events
+
+
+@receiver(mentions_created, sender=Mention, dispatch_uid="responses.notify_mentions_created")
+def tell_mentions_created(sender, mentions: list[Mention], **kwargs) -> None:
+    events.record_mentions_created(mentions)
 
 
 @receiver(mention_revised, sender=Mention, dispatch_uid="responses.notify_mention_revised")

@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 
-from monitors.models import Mention, Revision
+from monitors.ingest import ingest
+from monitors.models import Mention, PollLog, Revision
+from monitors.parsers.base import ReviewRecord
 from monitors.signals import mention_revised, negative_mentions, source_paused
 from responses.cases import Change, change_case, open_case
 from responses.incidents import post_update
@@ -102,3 +105,21 @@ def test_every_event_reaches_the_endpoints_that_chose_it_once(
         "source.paused",
     ]
     assert arrived(httpserver, "/few") == ["incident.declared", "incident.updated"]
+
+
+def test_a_polls_new_mentions_arrive_as_created_but_a_new_sources_history_does_not(
+    httpserver, endpoints, source
+):
+    now = timezone.now()
+    records = [
+        ReviewRecord("new", author="Eli", text="Lovely lamp.", rating=Decimal(5), published_at=now),
+        ReviewRecord(
+            "old", author="Fay", text="Fine.", rating=Decimal(4), published_at=now - timedelta(400)
+        ),
+    ]
+    with endpoints():
+        ingest(source, records, PollLog.objects.create(source=source))
+    [body] = [json.loads(r.get_data()) for r, _ in httpserver.log if r.path == "/all"]
+    assert body["type"] == "mention.created"
+    mention = body["data"]["mention"]
+    assert (mention["author"], mention["stars"], mention["case_url"]) == ("Eli", "5★", "")
