@@ -27,6 +27,8 @@ SELF_HOSTED = frozenset(
 )
 HINT_CHARS = 60
 SEND_LEASE = timedelta(minutes=2)
+# A message not sent this long after it was made lost its task: the beat queues it again.
+SWEEP_AFTER = timedelta(hours=1)
 
 
 class ChannelError(Exception):
@@ -97,6 +99,20 @@ def notify(channel: Channel, title: str, body: str) -> None:
     if not delivered:
         reasons = [line.strip() for line in log.getvalue().splitlines() if line.strip()]
         raise ChannelError((reasons[-1] if reasons else "The service refused the message.")[:300])
+
+
+def unsent_messages(now: datetime, max_attempts: int, limit: int = 500) -> list[int]:
+    """Messages whose task was lost (none sent, none sending, tries left, from the last day)."""
+    return list(
+        ChannelMessage.objects.filter(
+            sent_at__isnull=True,
+            attempts__lt=max_attempts,
+            created_at__lt=now - SWEEP_AFTER,
+            created_at__gt=now - timedelta(days=1),
+        )
+        .filter(Q(sending_until__isnull=True) | Q(sending_until__lt=now))
+        .values_list("pk", flat=True)[:limit]
+    )
 
 
 def send_test(channel: Channel) -> None:

@@ -40,7 +40,7 @@ def message_for(event: NotifyEvent) -> tuple[str, str]:
     elif event.type == Type.SOURCE_PAUSED:
         source = data["source"]
         title = f"Source paused: {source['name']}"
-        lines.append(f"Why: {source['reason']}")
+        lines.append(f"Why: {source.get('reason', '')}")
     elif "case" in data and event.type != Type.MENTION_NEGATIVE:
         title = f"{event.get_type_display()} (case {data['case']['id']})"
     lines = _mention_lines(data) + lines

@@ -46,11 +46,13 @@ def resend_webhook(delivery_id: int) -> bool:
 
 @shared_task(name="responses.notify.tasks.deliver_due_webhooks", ignore_result=True)
 def deliver_due_webhooks() -> int:
-    """Beat, every minute: fan out events whose task was lost, and queue every delivery whose
-    next attempt is due."""
+    """Beat, every minute: fan out events and send channel messages whose task was lost, and
+    queue every webhook delivery whose next attempt is due."""
     now = timezone.now()
     for event_id in unfanned_events(now):
         fan_out_event.delay(event_id)
+    for message_id in channels.unsent_messages(now, CHANNEL_RETRIES + 1):
+        send_channel_message.delay(message_id)
     due = webhooks.due_deliveries(now)
     for delivery_id in due:
         deliver_webhook.delay(delivery_id)

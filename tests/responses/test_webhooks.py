@@ -17,10 +17,11 @@ from werkzeug import Request, Response
 from monitors.models import Mention
 from monitors.signals import negative_mentions
 from responses.cases import Change, change_case, open_case
-from responses.models import Case, NotifyEvent, WebhookAttempt, WebhookDelivery
+from responses.models import Case, Channel, NotifyEvent, WebhookAttempt, WebhookDelivery
 from responses.notify import webhooks
+from responses.notify.channels import prepared
 from responses.notify.events import record
-from responses.notify.tasks import deliver_webhook, fan_out_event
+from responses.notify.tasks import deliver_due_webhooks, deliver_webhook, fan_out_event
 from reviewwatch.celery import app as celery_app
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
@@ -175,3 +176,26 @@ def test_an_internal_address_is_refused_unless_the_setting_allows_it(
     assert attempt.status_code is None and attempt.error.startswith("Blocked:")
     assert "private or internal network address" in attempt.error
     assert httpserver.log == []
+
+
+def test_the_beat_delivers_what_a_lost_task_left_behind(httpserver, eager, staff, source):
+    httpserver.expect_request("/hook").respond_with_data("ok")
+    httpserver.expect_request("/chat").respond_with_data("ok")
+    webhooks.create_endpoint(httpserver.url_for("/hook"), [Type.SOURCE_PAUSED])
+    encrypted, hint = prepared(f"json://{httpserver.host}:{httpserver.port}/chat")
+    Channel.objects.create(
+        name="#ops", url_encrypted=encrypted, url_hint=hint, event_types=[Type.SOURCE_PAUSED]
+    )
+    with time_machine.travel(NOW, tick=False):
+        record(
+            Type.SOURCE_PAUSED,
+            "source.paused:lost",
+            {"source": {"name": source.name, "reason": "410"}},
+        )
+    assert httpserver.log == [], "the commit that would queue the fan-out never came"
+    with time_machine.travel(NOW + timedelta(minutes=3), tick=False):
+        deliver_due_webhooks()
+    assert [request.path for request, _ in httpserver.log] == ["/hook", "/chat"]
+    with time_machine.travel(NOW + timedelta(hours=2), tick=False):
+        deliver_due_webhooks()
+    assert len(httpserver.log) == 2
