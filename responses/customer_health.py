@@ -11,11 +11,13 @@ complaints), not for the years of history found when customers were first counte
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from monitors.models import Label, Mention, Subject, stars
 from responses.customers import customer_id_of, mentions_of
@@ -36,6 +38,9 @@ REFRESH_BATCH = 500
 NEVER_CHECKED_PER_TICK = 20_000
 # A customer judged red the first time alerts the owners only if the trouble is this recent.
 FRESH_TROUBLE = timedelta(days=1)
+# Customers with a mention this much older than the window are judged once more, so trouble
+# that ages out of the window changes their colour.
+AGING_SLACK = timedelta(days=1)
 
 
 @dataclass
@@ -196,6 +201,18 @@ def _change_health(customer_id: int, verdict: Verdict, now: datetime) -> OwnerAl
     return _alert_red(customer, verdict.reason, f"{customer.pk}:{now:%Y-%m-%dT%H:%M:%S.%f}")
 
 
+def _store(verdicts: dict[int, Verdict], now: datetime, first_time: bool) -> None:
+    """Write colours and reasons with one UPDATE per distinct verdict (a batch has a few)."""
+    alike: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for customer_id, verdict in verdicts.items():
+        alike[(verdict.health, verdict.reason)].append(customer_id)
+    for (health, reason), customer_ids in alike.items():
+        values = {"health_reason": reason, "health_checked_at": now}
+        if first_time:
+            values |= {"health": health, "health_since": now}
+        Customer.objects.filter(pk__in=customer_ids).update(**values)
+
+
 def _judge_first_time(
     judged: dict[int, tuple[History, Verdict]], names: dict[int, str], now: datetime
 ) -> list[OwnerAlert]:
@@ -203,19 +220,7 @@ def _judge_first_time(
     customers were first counted): their colour is stored without a "changed" record, and a
     red one alerts only when the trouble is fresh, so years of history do not flood the
     owners' inbox."""
-    Customer.objects.bulk_update(
-        [
-            Customer(
-                pk=customer_id,
-                health=verdict.health,
-                health_reason=verdict.reason,
-                health_since=now,
-                health_checked_at=now,
-            )
-            for customer_id, (_, verdict) in judged.items()
-        ],
-        ["health", "health_reason", "health_since", "health_checked_at"],
-    )
+    _store({pk: verdict for pk, (_, verdict) in judged.items()}, now, first_time=True)
     alerts = []
     for customer_id, (history, verdict) in judged.items():
         fresh = history.trouble_at is not None and history.trouble_at >= now - FRESH_TROUBLE
@@ -241,14 +246,7 @@ def refresh(customer_ids: list[int], now: datetime) -> list[OwnerAlert]:
     first = {pk: judged[pk] for pk, (_, checked_at, _) in stored.items() if checked_at is None}
     alerts = _judge_first_time(first, {pk: row[2] for pk, row in stored.items()}, now)
     again = {pk: judged[pk][1] for pk in stored if pk not in first}
-    Customer.objects.bulk_update(
-        [
-            Customer(pk=pk, health_reason=verdict.reason, health_checked_at=now)
-            for pk, verdict in again.items()
-            if stored[pk][0] == verdict.health
-        ],
-        ["health_reason", "health_checked_at"],
-    )
+    _store({pk: v for pk, v in again.items() if stored[pk][0] == v.health}, now, first_time=False)
     for pk, verdict in again.items():
         if stored[pk][0] != verdict.health:
             alerts.append(_change_health(pk, verdict, now))
@@ -256,20 +254,22 @@ def refresh(customer_ids: list[int], now: datetime) -> list[OwnerAlert]:
 
 
 def customers_to_check(now: datetime, rules: HealthSettings) -> list[int]:
-    """Customers whose colour may change: recent mentions, an open case, a review edited after
-    our reply lately, not green now, or never checked (the first NEVER_CHECKED_PER_TICK)."""
-    since = now - timedelta(days=rules.window_days)
+    """Customers whose colour may have changed since the last pass: a mention or a review edit
+    within the window and a day (so one that just aged out is seen once more), an open case
+    (it may fall overdue), a case changed in the last day, and the first NEVER_CHECKED_PER_TICK
+    customers never judged. Anyone else's colour cannot change with time alone."""
+    since = now - timedelta(days=rules.window_days) - AGING_SLACK
     customer = customer_id_of("mention__")
+    recent_case = Q(status__in=OPEN_STATUSES) | Q(updated_at__gte=now - AGING_SLACK)
     rows = [
         Mention.objects.filter(subject=Subject.OURS, first_seen_at__gte=since).annotate(
             customer=customer_id_of()
         ),
-        Case.objects.filter(status__in=OPEN_STATUSES).annotate(customer=customer),
+        Case.objects.filter(recent_case).annotate(customer=customer),
         ReviewUpdate.objects.filter(seen_at__gte=since).annotate(customer=customer),
     ]
     never_checked = Customer.objects.filter(health_checked_at__isnull=True).order_by("pk")
     ids = set(never_checked.values_list("pk", flat=True)[:NEVER_CHECKED_PER_TICK])
-    ids |= set(Customer.objects.exclude(health=Health.GREEN).values_list("pk", flat=True))
     for found in rows:
         ids |= set(found.order_by().values_list("customer", flat=True).distinct())
     return sorted(ids - {None})

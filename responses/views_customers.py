@@ -162,9 +162,12 @@ def health_settings(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             changes = form.save_audited(request.user)
+            if changes:  # everyone is judged again under the new rules, over the next passes
+                Customer.objects.update(health_checked_at=None)
         messages.success(
             request,
-            f"Health settings saved ({len(changes)} changed); colours follow within minutes.",
+            f"Health settings saved ({len(changes)} changed); colours follow over the next "
+            "few minutes.",
         )
         return redirect("health_settings")
     context = {

@@ -145,3 +145,25 @@ def test_only_the_owner_changes_health_thresholds_and_every_change_is_kept(clien
     assert "alice@example.com changed “Red at this many negative reviews” from 2 to 3" in page
     bad = client.post(url, {**values, "window_days": "0"})
     assert bad.status_code == 200 and HealthSettingsChange.objects.count() == 2
+
+
+def test_changed_thresholds_judge_every_customer_again(owner_client, make_mention):
+    three_stars = make_mention(
+        rating=3, author="Dana", label=Label.NEUTRAL, first_seen_at=timezone.now() - timedelta(90)
+    )
+    sync_records()
+    refresh_all(timezone.now())
+    dana = record_for_mention(three_stars).customer
+    dana.refresh_from_db()
+    assert (dana.health, dana.health_reason) == ("yellow", "Latest rating 3★")
+    values = {
+        "window_days": "30",
+        "red_negatives": "2",
+        "yellow_max_rating": "2",
+        "advocate_min_rating": "4",
+        "ask_again_days": "180",
+    }
+    owner_client.post(reverse("health_settings"), values)
+    refresh_all(timezone.now())
+    dana.refresh_from_db()
+    assert (dana.health, dana.health_reason) == ("green", "No complaints in 30 days")
