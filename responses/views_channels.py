@@ -21,7 +21,7 @@ def channel_list(request: HttpRequest) -> HttpResponse:
     if adding_team and not owner:
         raise PermissionDenied("Only an owner can add a team channel.")
     posted = request.POST if request.method == "POST" else None
-    own_form = ChannelForm(None if adding_team else posted)
+    own_form = ChannelForm(None if adding_team else posted, owner=owner)
     team_form = ChannelForm(posted if adding_team else None, team=True, prefix="team")
     form = team_form if adding_team else own_form
     if posted is not None and form.is_valid():

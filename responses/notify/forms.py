@@ -53,7 +53,7 @@ class ChannelForm(forms.Form):
         "in full again.",
     )
 
-    def __init__(self, *args, team: bool = False, **kwargs) -> None:
+    def __init__(self, *args, team: bool = False, owner: bool = True, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.team = team
         if team:
@@ -63,9 +63,10 @@ class ChannelForm(forms.Form):
                 widget=forms.CheckboxSelectMultiple,
             )
         else:
+            owners_only = {Channel.Alert.INCIDENT}
             self.fields["alerts"] = forms.MultipleChoiceField(
                 label="Send me",
-                choices=Channel.Alert.choices,
+                choices=[c for c in Channel.Alert.choices if owner or c[0] not in owners_only],
                 widget=forms.CheckboxSelectMultiple,
             )
 

@@ -101,3 +101,12 @@ def test_a_failing_test_message_says_why(client, staff, httpserver):
     assert Channel.objects.get().last_error
     client.post(reverse("channel_delete", args=[channel.pk]))
     assert not Channel.objects.exists()
+
+
+def test_only_owners_are_offered_incident_alerts(client, owner, staff):
+    client.force_login(staff)
+    assert "Incident alerts" not in client.get(reverse("channels")).content.decode()
+    add(client, SLACK, alerts=["incident"])
+    assert not Channel.objects.exists()
+    client.force_login(owner)
+    assert "Incident alerts (owners)" in client.get(reverse("channels")).content.decode()
