@@ -92,9 +92,8 @@ def _from_summary(scope: ReportScope, zone_name: str, per_period: bool) -> Itera
     rows = MentionDayCount.objects.filter(
         _chosen(scope), zone=zone_name, day__range=(scope.first_day, scope.last_day)
     )
-    period = Trunc("day", scope.period) if per_period else None
-    if period is not None:
-        rows = rows.annotate(period=period)
+    if per_period:
+        rows = rows.annotate(period=Trunc("day", scope.period))
     fields = ["period"] if per_period else []
     summed = (
         rows.values(*fields, "source_id", "subject", "label")
@@ -102,16 +101,7 @@ def _from_summary(scope: ReportScope, zone_name: str, per_period: bool) -> Itera
         .annotate(n=Sum("mentions"), r=Sum("rated"), s=Sum("rating_sum"))
     )
     for row in summed:
-        period_start = row["period"] if per_period else None
-        yield (
-            period_start,
-            row["source_id"],
-            row["subject"],
-            row["label"],
-            row["n"],
-            row["r"],
-            row["s"],
-        )
+        yield (row["period"] if per_period else None, *_figures(row))
 
 
 def _from_mentions(scope: ReportScope, stretches: list[list[date]], per_period: bool):
@@ -133,12 +123,8 @@ def _from_mentions(scope: ReportScope, stretches: list[list[date]], per_period: 
     )
     for row in counted:
         period_start = row["period"].astimezone(scope.zone).date() if per_period else None
-        yield (
-            period_start,
-            row["source_id"],
-            row["subject"],
-            row["label"],
-            row["n"],
-            row["r"],
-            row["s"],
-        )
+        yield (period_start, *_figures(row))
+
+
+def _figures(row: dict) -> tuple:
+    return row["source_id"], row["subject"], row["label"], row["n"], row["r"], row["s"]
