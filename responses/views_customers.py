@@ -39,7 +39,7 @@ SETTINGS_CHANGES_SHOWN = 20
 
 def customer_list(request: HttpRequest) -> HttpResponse:
     form = CustomerFilterForm(request.GET)
-    found = Customer.objects.annotate(record_count=Count("records")).prefetch_related(
+    found = Customer.objects.prefetch_related(
         Prefetch("records", CustomerRecord.objects.select_related("source"))
     )
     if form.is_valid():
