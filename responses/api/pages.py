@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from drf_spectacular.generators import SchemaGenerator
 
@@ -73,6 +74,7 @@ def _tokens_page(request: HttpRequest, form: ApiTokenForm, secret: str = "", sta
     return render(request, "responses/api_tokens.html", context, status=status)
 
 
+@never_cache  # the answer that shows a new secret must not be kept by a browser or proxy
 def api_tokens(request: HttpRequest) -> HttpResponse:
     """GET: the person's tokens. POST: a new one, whose secret this answer shows once."""
     if request.method != "POST":

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import fields
 
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -30,7 +31,7 @@ from responses.forms import (
     active_people,
 )
 from responses.inbox import inbox_page
-from responses.models import Case, Health, Note
+from responses.models import Case, Event, Health, Note
 from responses.views_inbox import resolve_assignee
 
 RELATED = ("mention__source", "assignee")
@@ -96,7 +97,10 @@ class NoteOut(serializers.ModelSerializer):
 
 
 def _case(case_id: int) -> Case:
-    return get_object_or_404(Case.objects.select_related(*RELATED), pk=case_id)
+    """The case with what its detail shows, in four queries however long its timeline."""
+    timeline = Prefetch("events", queryset=Event.objects.select_related("actor", "note"))
+    cases = Case.objects.select_related(*RELATED).prefetch_related("tags", timeline)
+    return get_object_or_404(cases, pk=case_id)
 
 
 class CaseList(ApiView):

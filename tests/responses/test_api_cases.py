@@ -7,11 +7,13 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from monitors.models import Label
 from responses.api.tokens import create_token
-from responses.cases import open_case
+from responses.cases import add_note, open_case
 from responses.inbox import PAGE_SIZE, InboxFilters, inbox_page
 from responses.models import Case, Event, Tag
 
@@ -164,3 +166,17 @@ def test_a_note_through_the_api_is_on_the_timeline_and_in_the_case_detail(alice,
     assert events[-1]["kind"] == "note"
     assert events[-1]["note"] == "Called the customer; a new lamp is on its way."
     assert alice.post(url, {"body": ""}).status_code == 400
+
+
+def test_a_long_timeline_costs_no_more_queries_than_a_short_one(alice, case, owner):
+    def queries_for_detail() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert alice.get(case_url(case)).status_code == 200
+        return len(captured)
+
+    add_note(case, owner, "First call.")
+    queries_for_detail()  # the token's first use and rate-limit bucket, written once
+    short = queries_for_detail()
+    for n in range(20):
+        add_note(case, owner, f"Call {n}.")
+    assert queries_for_detail() == short

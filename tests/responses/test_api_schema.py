@@ -40,7 +40,9 @@ def fuzzed_server(transactional_db, live_server, settings, make_mention, owner):
     return live_server
 
 
-def fuzz(base_url: str, token: str, cwd: Path, examples: int) -> subprocess.CompletedProcess:
+def fuzz(
+    base_url: str, token: str, cwd: Path, examples: int, phases: str
+) -> subprocess.CompletedProcess:
     schemathesis = str(Path(sys.executable).parent / "schemathesis")
     command = [
         schemathesis,
@@ -51,7 +53,7 @@ def fuzz(base_url: str, token: str, cwd: Path, examples: int) -> subprocess.Comp
         "--checks",
         CHECKS,
         "--phases",
-        "examples,coverage,fuzzing",
+        phases,
         "--max-examples",
         str(examples),
         "--workers",
@@ -70,7 +72,8 @@ def test_fuzzing_with_an_owner_token_finds_no_server_error_and_no_schema_mismatc
     fuzzed_server, owner, tmp_path
 ):
     _, secret = create_token(owner, "Fuzzer")
-    run = fuzz(fuzzed_server.url, secret, tmp_path, examples=6)
+    # coverage: each parameter's edges (missing, empty, wrong type, out of range) for every endpoint
+    run = fuzz(fuzzed_server.url, secret, tmp_path, examples=6, phases="examples,coverage,fuzzing")
     assert run.returncode == 0, run.stdout[-6000:] + run.stderr[-2000:]
     assert "generated" in run.stdout
 
@@ -80,5 +83,5 @@ def test_fuzzing_with_a_staff_token_finds_no_server_error_and_no_schema_mismatch
     fuzzed_server, staff, tmp_path
 ):
     _, secret = create_token(staff, "Fuzzer")
-    run = fuzz(fuzzed_server.url, secret, tmp_path, examples=3)
+    run = fuzz(fuzzed_server.url, secret, tmp_path, examples=10, phases="fuzzing")
     assert run.returncode == 0, run.stdout[-6000:] + run.stderr[-2000:]

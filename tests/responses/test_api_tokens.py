@@ -20,6 +20,7 @@ pytestmark = pytest.mark.django_db
 def make_on_the_page(client, name: str, expires_on: str = "") -> str:
     response = client.post(reverse("api_tokens"), {"name": name, "expires_on": expires_on})
     assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]  # the one answer that shows the secret
     return response.context["secret"]
 
 
