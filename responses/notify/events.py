@@ -9,6 +9,7 @@ beat sweeps up any whose queueing was lost).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from functools import wraps
 from typing import ParamSpec
@@ -48,11 +49,8 @@ def first_line(mention: Mention) -> str:
     return ""
 
 
-def mention_data(mention: Mention, *, has_case: bool = True) -> dict:
-    """The mention as every payload shows it (has_case=False: just stored, no case to find)."""
-    case_id = None
-    if has_case:
-        case_id = Case.objects.filter(mention=mention).values_list("pk", flat=True).first()
+def mention_data(mention: Mention, case_id: int | None = None) -> dict:
+    """The mention as every payload shows it, with the link to its case when it has one."""
     return {
         "id": mention.pk,
         "source": mention.source.name,
@@ -79,8 +77,9 @@ def case_data(case: Case) -> dict:
 
 
 def anyone_listening() -> bool:
-    """An installation without endpoints or channels records nothing."""
-    return WebhookEndpoint.objects.filter(active=True).exists() or Channel.objects.exists()
+    """An installation without endpoints or channels records nothing (one query a hook)."""
+    endpoints = WebhookEndpoint.objects.filter(active=True).values("pk")
+    return endpoints.union(Channel.objects.values("pk")).exists()
 
 
 def when_listened(hook: Callable[P, None]) -> Callable[P, None]:
@@ -92,6 +91,45 @@ def when_listened(hook: Callable[P, None]) -> Callable[P, None]:
             hook(*args, **kwargs)
 
     return wrapped
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One event to record: its type, the key of the fact it reports, its data, its time."""
+
+    type: str
+    key: str
+    data: dict
+    at: datetime
+
+
+def record_all(facts: list[Fact]) -> None:
+    """A poll's events in one INSERT; those recorded already are skipped. The new ones' fan-out
+    is queued on commit."""
+    if not facts:
+        return
+    NotifyEvent.objects.bulk_create(
+        [
+            NotifyEvent(
+                type=fact.type,
+                key=fact.key,
+                payload={"type": fact.type, "timestamp": fact.at.isoformat(), "data": fact.data},
+                created_at=fact.at,
+            )
+            for fact in facts
+        ],
+        ignore_conflicts=True,
+    )
+    keys = [fact.key for fact in facts]
+    transaction.on_commit(lambda: _queue_fan_out(keys))
+
+
+def _queue_fan_out(keys: list[str]) -> None:
+    from responses.notify.tasks import fan_out_event  # tasks imports this module's users
+
+    waiting = NotifyEvent.objects.filter(key__in=keys, fanned_out_at__isnull=True)
+    for event_id in waiting.order_by("pk").values_list("pk", flat=True):
+        fan_out_event.delay(event_id)
 
 
 def record(type_: str, key: str, data: dict, at: datetime | None = None) -> NotifyEvent | None:
@@ -115,24 +153,37 @@ def record(type_: str, key: str, data: dict, at: datetime | None = None) -> Noti
 @when_listened
 def record_mentions_created(mentions: list[Mention]) -> None:
     """A poll's new mentions (not a new source's history): there is no case yet."""
-    for mention in mentions:
-        data = {"mention": mention_data(mention, has_case=False)}
-        record(Type.MENTION_CREATED, f"mention.created:{mention.pk}", data, mention.first_seen_at)
+    record_all(
+        [
+            Fact(
+                Type.MENTION_CREATED,
+                f"mention.created:{mention.pk}",
+                {"mention": mention_data(mention)},
+                mention.first_seen_at,
+            )
+            for mention in mentions
+        ]
+    )
 
 
 @when_listened
 def record_negative_mentions(opened: list[tuple[Mention, Case, bool]]) -> None:
     """A poll's newly announced negatives (with their cases) and the cases it opened."""
+    now = timezone.now()
+    sources = Source.objects.in_bulk({mention.source_id for mention, _, _ in opened})
+    facts = []
     for mention, case, created in opened:
-        data = {"mention": mention_data(mention), "case": case_data(case)}
-        record(Type.MENTION_NEGATIVE, f"mention.negative:{mention.pk}", data)
+        mention.source = sources[mention.source_id]  # one query for the poll, not one each
+        data = {"mention": mention_data(mention, case.pk), "case": case_data(case)}
+        facts.append(Fact(Type.MENTION_NEGATIVE, f"mention.negative:{mention.pk}", data, now))
         if created:
-            record(Type.CASE_OPENED, f"case.opened:{case.pk}", data)
+            facts.append(Fact(Type.CASE_OPENED, f"case.opened:{case.pk}", data, now))
+    record_all(facts)
 
 
 @when_listened
 def record_case_opened(case: Case) -> None:
-    data = {"mention": mention_data(case.mention), "case": case_data(case)}
+    data = {"mention": mention_data(case.mention, case.pk), "case": case_data(case)}
     record(Type.CASE_OPENED, f"case.opened:{case.pk}", data)
 
 
@@ -141,7 +192,8 @@ def record_mention_revised(mention: Mention, revision: Revision, old: dict, new:
     changed = {
         field: {"old": _plain(old.get(field)), "new": _plain(new.get(field))} for field in new
     }
-    data = {"mention": mention_data(mention), "changed": changed}
+    case_id = Case.objects.filter(mention=mention).values_list("pk", flat=True).first()
+    data = {"mention": mention_data(mention, case_id), "changed": changed}
     record(Type.MENTION_REVISED, f"mention.revised:{revision.pk}", data)
 
 
@@ -157,7 +209,7 @@ def record_case_events(events: list[Event]) -> None:
             case = Case.objects.select_related("mention__source", "assignee").get(pk=event.case_id)
             data = {
                 "case": case_data(case),
-                "mention": mention_data(case.mention),
+                "mention": mention_data(case.mention, case.pk),
                 "old_status": event.old_value,
                 "new_status": event.new_value,
                 "by": event.actor.email if event.actor else "",
@@ -167,7 +219,7 @@ def record_case_events(events: list[Event]) -> None:
                 record(Type.CASE_RESOLVED, f"case.resolved:{event.pk}", data, event.at)
         elif event.kind == Event.Kind.BREACHED:
             case = Case.objects.select_related("mention__source", "assignee").get(pk=event.case_id)
-            data = {"case": case_data(case), "mention": mention_data(case.mention)}
+            data = {"case": case_data(case), "mention": mention_data(case.mention, case.pk)}
             record(Type.CASE_BREACHED, f"case.breached:{event.pk}", data, event.at)
 
 
@@ -184,7 +236,7 @@ def record_decision(decision: ReplyDecision) -> None:
             "comment": decision.comment,
         },
         "case": case_data(case),
-        "mention": mention_data(case.mention),
+        "mention": mention_data(case.mention, case.pk),
     }
     type_ = DECISION_TYPES[decision.kind]
     record(type_, f"{type_}:{decision.pk}", data, decision.at)
