@@ -8,6 +8,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -147,6 +148,20 @@ def test_the_openapi_description_is_public_and_names_the_bearer_scheme(client):
     assert schema["openapi"].startswith("3.")
     assert schema["components"]["securitySchemes"]["personalToken"]["scheme"] == "bearer"
     assert "/api/v1/cases/{case_id}" in schema["paths"]
+
+
+def test_the_openapi_description_is_valid_and_drf_spectacular_guesses_nothing(tmp_path):
+    """A view or field whose shape drf-spectacular would have to guess fails here."""
+    call_command(
+        "spectacular",
+        "--format",
+        "openapi-json",
+        "--file",
+        str(tmp_path / "openapi.json"),
+        "--validate",
+        "--fail-on-warn",
+    )
+    assert json.loads((tmp_path / "openapi.json").read_text())["info"]["title"] == "ReviewWatch API"
 
 
 def test_an_unknown_api_address_is_a_json_404(client, owner):
