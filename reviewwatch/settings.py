@@ -345,4 +345,5 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
     "COMPONENT_SPLIT_PATCH": False,  # PATCH /cases/{id} requires the version read
+    "ENUM_GENERATE_CHOICE_DESCRIPTION": False,  # the values are listed; their labels add nothing
 }

@@ -12,6 +12,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from drf_spectacular.generators import SchemaGenerator
@@ -122,14 +124,14 @@ def _endpoint(path: str, method: str, operation: dict, schema: dict) -> dict:
         "method": method.upper(),
         "path": path,
         "summary": operation.get("summary", ""),
-        "description": operation.get("description", ""),
+        "description": with_code(operation.get("description", "")),
         "parameters": [
             {
                 "name": p["name"],
                 "where": p["in"],
                 "required": p.get("required", False),
                 "type": _type_of(p.get("schema", {}), schema),
-                "description": p.get("description", ""),
+                "description": with_code(p.get("description", "")),
             }
             for p in operation.get("parameters", [])
         ],
@@ -139,6 +141,15 @@ def _endpoint(path: str, method: str, operation: dict, schema: dict) -> dict:
             for code, answer in operation.get("responses", {}).items()
         ],
     }
+
+
+def with_code(text: str) -> SafeString:
+    """The description's `names` as code, everything else as escaped text."""
+    parts = text.split("`")
+    if len(parts) % 2 == 0:  # an unpaired backtick: plain text
+        return escape(text)
+    shown = (escape(p) if i % 2 == 0 else f"<code>{escape(p)}</code>" for i, p in enumerate(parts))
+    return mark_safe("".join(shown))  # every part is escaped above
 
 
 def _resolved(part: dict, schema: dict) -> dict:
@@ -168,8 +179,9 @@ def _fields_of(body: dict, schema: dict) -> list[dict]:
             "name": name,
             "required": name in required,
             "type": _type_of(field, schema),
-            "description": field.get("description")
-            or _resolved(field, schema).get("description", ""),
+            "description": with_code(
+                field.get("description") or _resolved(field, schema).get("description", "")
+            ),
         }
         for name, field in body.get("properties", {}).items()
     ]
