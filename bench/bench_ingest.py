@@ -211,6 +211,18 @@ def main() -> None:
         report(label, run, None if run is baseline else baseline)
     for label, run in rows:
         print(f"  {label:<44} {ENTRIES / statistics.median(run):8.0f} entries/s")
+    cpu_base = poll_cpu_ms(lambda: feedparser.parse(feed), CPU_REPEAT, connection)
+    with receivers_disconnected():
+        cpu_feed = poll_cpu_ms(lambda: pipeline(parse_feed, feed, "feed"), CPU_REPEAT, connection)
+        cpu_page = poll_cpu_ms(
+            lambda: pipeline(parse_review_page, page, "review_page"), CPU_REPEAT, connection
+        )
+    if cpu_base and cpu_feed and cpu_page:
+        print(
+            f"  CPU, this process + PostgreSQL's: feedparser {cpu_base:.1f} ms; receivers off,"
+            f" alert feed {cpu_feed:.1f} ms ({cpu_feed / cpu_base:.2f}x),"
+            f" review page {cpu_page:.1f} ms ({cpu_page / cpu_base:.2f}x)"
+        )
 
     print("\nreal feeds (../shared/corpus/feeds/, the largest), receivers off / on:")
     rules = owner_rules()
