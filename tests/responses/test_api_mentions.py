@@ -5,9 +5,11 @@ revisions, and a mention another tool submits — classified and triaged like on
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from monitors.models import Label, Mention, Source, Subject, Tombstone
 from responses.api.tokens import create_token
@@ -87,6 +89,17 @@ def test_praise_is_stored_without_a_case_and_a_competitors_source_opens_none(
     )
     answer = submit(client, secret, {"source": rival.pk, **COMPLAINT})
     assert answer.json()["label"] == "negative" and answer.json()["case"] is None
+
+
+def test_an_old_complaint_is_stored_as_history_and_opens_no_case(client, owner, form_source):
+    _, secret = create_token(owner, "Feedback form")
+    long_ago = (timezone.now() - timedelta(days=form_source.history_days + 30)).isoformat()
+    answer = submit(
+        client, secret, {"source": form_source.pk, **COMPLAINT, "published_at": long_ago}
+    )
+    assert answer.status_code == 201
+    assert answer.json()["label"] == "negative" and answer.json()["case"] is None
+    assert Mention.objects.get(pk=answer.json()["id"]).imported_history
 
 
 def test_a_submission_without_words_or_stars_or_with_an_unknown_source_is_refused(
