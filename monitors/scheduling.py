@@ -1,12 +1,11 @@
 """When sources are polled: claim due sources atomically and keep hosts polite.
 
-`claim_due_sources` runs in the beat's dispatch task. It locks due rows with
-SELECT ... FOR UPDATE SKIP LOCKED, takes at most one source per host (a host and port, see
-`host_key`) whose HostState lease is free and whose minimum gap has passed (a conditional
-UPDATE on HostState), and moves each
-claimed source's next poll time forward with ±10% jitter before the poll is even enqueued,
-so two beats never hand out the same source. Celery's own rate_limit is per worker, which is
-why the per-host limit lives here, in the database.
+`claim_due_sources` runs in the beat's dispatch task. In one statement it locks the sources
+due within the next dispatch period with SELECT ... FOR UPDATE SKIP LOCKED, keeps those whose
+host (a host and port, see `host_key`) is free of a lease and past its minimum gap, as many per
+host as fit in one period, and moves each claimed source's next poll time forward with ±10%
+jitter before the poll is even enqueued, so two beats never hand out the same source. Celery's
+own rate_limit is per worker, which is why the per-host limit lives here, in the database.
 """
 
 from __future__ import annotations
@@ -14,14 +13,16 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.db.models.functions import Greatest
 
 from monitors.models import HostState, Source
 
 HOST_LEASE = timedelta(minutes=3)  # longer than a poll's hard time limit
-CLAIM_BATCH = 200
+# At most this many polls a dispatch (a minute): 10,000 sources every 15 minutes need 667.
+CLAIM_BATCH = 2000
+SCAN_FACTOR = 4  # due rows read per claimed one at most: room for those of busy hosts
 DISPATCH_PERIOD = timedelta(minutes=1)  # how often beat runs dispatch_due_sources
 # A typical poll's duration: the gap counts from the end of one request to the next.
 POLL_ALLOWANCE_SECONDS = 5.0
@@ -31,44 +32,68 @@ def host_gap() -> timedelta:
     return timedelta(seconds=settings.RW_HOST_MIN_GAP_SECONDS)
 
 
+# One statement claims a whole dispatch: lock due rows (SKIP LOCKED, so two beats never share
+# one), keep those whose host is free now, rank them per host, keep as many per host as fit in
+# one dispatch period, and move each one's next poll time forward with ±10% jitter. Rows of
+# busy hosts are read but left due; the scan reads a few times the batch so they cannot crowd
+# out the free hosts behind them.
+CLAIM_SQL = """
+WITH due AS (
+    SELECT s.id, s.host, s.next_poll_at
+    FROM monitors_source s
+    WHERE s.enabled AND s.next_poll_at <= %(horizon)s
+    ORDER BY s.next_poll_at
+    LIMIT %(scan)s
+    FOR UPDATE OF s SKIP LOCKED
+), ranked AS (
+    SELECT d.id, d.next_poll_at,
+           row_number() OVER (PARTITION BY d.host ORDER BY d.next_poll_at, d.id) - 1 AS position
+    FROM due d
+    LEFT JOIN monitors_hoststate h ON h.host = d.host
+    WHERE h.id IS NULL
+       OR (h.next_allowed_at <= %(now)s AND (h.busy_until IS NULL OR h.busy_until < %(now)s))
+), picked AS (
+    SELECT id, next_poll_at, position FROM ranked
+    WHERE position < %(per_host)s
+    ORDER BY next_poll_at, id
+    LIMIT %(limit)s
+)
+UPDATE monitors_source s
+SET next_poll_at = %(now)s
+    + make_interval(mins => s.poll_interval_minutes) * (0.9 + 0.2 * random())
+FROM picked
+WHERE s.id = picked.id
+RETURNING s.id, picked.position,
+    GREATEST(0, EXTRACT(EPOCH FROM picked.next_poll_at - %(now)s))::float
+"""
+
+
 def claim_due_sources(now: datetime, limit: int = CLAIM_BATCH) -> list[tuple[int, float]]:
     """(source id, delay in seconds) for each source to poll in the next dispatch period, each
-    already moved to its next poll time.
+    already moved to its next poll time, in one query however many it claims.
 
-    Only hosts that are free now; sources of one host are spaced by the host's minimum gap plus
-    a typical poll's duration, as many as fit in one dispatch period. The poll itself takes the
-    host's lease, so a poll that finds its host still busy moves itself to when the host frees.
+    Sources due within the next dispatch period are claimed now with a countdown to their due
+    time, so a poll on time waits for no beat tick. Only hosts that are free now; sources of one
+    host are spaced by the host's minimum gap plus a typical poll's duration, as many as fit in
+    one dispatch period. The poll itself takes the host's lease, so a poll that finds its host
+    still busy moves itself to when the host frees.
     """
-    from monitors.polling import jittered
-
-    claimed: list[tuple[int, float]] = []
     spacing = host_gap().total_seconds() + POLL_ALLOWANCE_SECONDS
     per_host = max(1, int(DISPATCH_PERIOD.total_seconds() // spacing))
-    with transaction.atomic():
-        due = list(
-            Source.objects.select_for_update(skip_locked=True)
-            .filter(enabled=True, next_poll_at__lte=now)
-            .order_by("next_poll_at")[:limit]
-        )
-        hosts = {source.host for source in due}
-        HostState.objects.bulk_create(
-            [HostState(host=host, next_allowed_at=now) for host in hosts], ignore_conflicts=True
-        )
-        free = set(
-            HostState.objects.filter(host__in=hosts, next_allowed_at__lte=now)
-            .filter(Q(busy_until__isnull=True) | Q(busy_until__lt=now))
-            .values_list("host", flat=True)
-        )
-        queued: dict[str, int] = {}
-        for source in due:
-            position = queued.get(source.host, 0)
-            if source.host not in free or position >= per_host:
-                continue
-            queued[source.host] = position + 1
-            source.next_poll_at = now + jittered(source.poll_interval)
-            source.save(update_fields=["next_poll_at"])
-            claimed.append((source.pk, position * spacing))
-    return claimed
+    params = {
+        "now": now,
+        "horizon": now + DISPATCH_PERIOD,
+        "scan": limit * SCAN_FACTOR,
+        "per_host": per_host,
+        "limit": limit,
+    }
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(CLAIM_SQL, params)
+        rows = cursor.fetchall()
+    return sorted(
+        ((pk, max(position * spacing, due_in)) for pk, position, due_in in rows),
+        key=lambda claimed: claimed[1],
+    )
 
 
 def claim_host(host: str, now: datetime) -> bool:

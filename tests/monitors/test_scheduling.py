@@ -79,3 +79,49 @@ def test_two_dispatchers_at_once_never_claim_the_same_source():
     first, second = ({pk for pk, _ in claimed} for claimed in results)
     assert not first & second
     assert len(first) + len(second) == 40
+
+
+@pytest.mark.django_db
+def test_claiming_a_thousand_due_sources_takes_as_many_queries_as_claiming_ten():
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_to_claim(count: int, prefix: str) -> int:
+        Source.objects.bulk_create(
+            Source(
+                name=f"{prefix}{i}",
+                url=f"https://{prefix}{i}.example/feed",
+                host=f"{prefix}{i}.example",
+                next_poll_at=timezone.now(),
+            )
+            for i in range(count)
+        )
+        with CaptureQueriesContext(connection) as queries:
+            assert len(claim_due_sources(timezone.now())) == count
+        return len(queries)
+
+    assert queries_to_claim(10, "small") == queries_to_claim(1000, "large")
+
+
+@pytest.mark.django_db
+def test_a_batch_claim_keeps_each_hosts_polls_apart_by_its_gap_whatever_the_batch_size(settings):
+    settings.RW_HOST_MIN_GAP_SECONDS = 10
+    for host in range(50):
+        for i in range(6):
+            make(f"s{host}-{i}", f"h{host}.example")
+    claimed = claim_due_sources(timezone.now())
+    by_host: dict[str, list[float]] = {}
+    for source in Source.objects.filter(pk__in=[pk for pk, _ in claimed]):
+        by_host.setdefault(source.host, []).append(dict(claimed)[source.pk])
+    # 60 s hold four polls of a host 15 s apart (the 10 s gap plus time for the poll itself).
+    assert len(by_host) == 50
+    assert all(sorted(delays) == [0, 15, 30, 45] for delays in by_host.values())
+
+
+@pytest.mark.django_db
+def test_a_source_due_within_the_next_minute_is_claimed_now_with_a_countdown_to_its_time():
+    soon = make("soon", "soon.example")
+    Source.objects.filter(pk=soon.pk).update(next_poll_at=timezone.now() + timedelta(seconds=40))
+    later = make("later", "later.example")
+    Source.objects.filter(pk=later.pk).update(next_poll_at=timezone.now() + timedelta(minutes=5))
+    ((pk, delay),) = claim_due_sources(timezone.now())
+    assert pk == soon.pk and 38 < delay <= 40
