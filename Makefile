@@ -11,7 +11,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/12
 # stealing evens out the few long tests (runall waits a minute for beat's first tick).
 TEST_WORKERS ?= auto
 
-.PHONY: run demo test docs install install-test lint format bench eval train clean
+.PHONY: run demo test docs install install-test lint format bench bench-scale chaos eval train clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -66,6 +66,20 @@ bench: install-test
 	REDIS_URL=$(TEST_REDIS_URL) bash scripts/test-services.sh --no-browser
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) RW_ALLOW_PRIVATE_SOURCES=1 RW_ALLOW_PLATFORM_BASE_URL=1 \
 		$(PY) bench/run.py
+
+# 10,000 sources over 2,000 local feed hosts, beat and 1, 2, 4 prefork worker processes and a
+# threads pool, two minutes each (about 12 minutes in all); workers use Redis db 6.
+bench-scale: install-test
+	REDIS_URL=$(TEST_REDIS_URL) bash scripts/test-services.sh --no-browser
+	DATABASE_URL=$(TEST_DATABASE_URL) BENCH_SCALE_REDIS_URL=$${BENCH_SCALE_REDIS_URL:-redis://127.0.0.1:6379/6} \
+		RW_ALLOW_PRIVATE_SOURCES=1 $(PY) bench/bench_scale.py $(BENCH_ARGS)
+
+# Faults (kill -9, Redis restart, dropped PostgreSQL connections, two beats, duplicates, 10x load)
+# and hostile documents against a stack of its own (database reviewwatch_chaos, redis-server on
+# port 6390); prints the README's "Reliability" table. About 12 minutes.
+chaos: install-test
+	REDIS_URL=$(TEST_REDIS_URL) bash scripts/test-services.sh
+	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) bench/chaos.py
 
 eval: install-test
 	$(PY) bench/eval_classifier.py

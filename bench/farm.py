@@ -17,6 +17,7 @@ import threading
 import time
 from dataclasses import dataclass
 from email.utils import formatdate
+from urllib.parse import urlsplit
 
 BEHAVIOURS = ("not_modified", "changing", "slow", "throttled", "broken")
 
@@ -75,6 +76,15 @@ class Farm:
             f"http://127.0.0.1:{self.ports[i % len(self.ports)]}/feed/{i}.xml"
             for i in range(sources)
         ]
+
+    def current(self, url: str) -> tuple[list[str], str]:
+        """The entries (guids) `url` serves now and their ETag: a changing host adds an entry
+        every 3 minutes, the others never change."""
+        parts = urlsplit(url)
+        changing = behaviour_of(parts.port - self.ports[0]) == "changing"
+        epoch = int(time.time() // 180) if changing else 0
+        guids = [f"{parts.path}-{n}" for n in range(epoch, epoch + 3)]
+        return guids, '"' + hashlib.sha1(" ".join(guids).encode()).hexdigest()[:16] + '"'
 
     def start(self) -> Farm:
         self._thread = threading.Thread(target=self._run, name="farm", daemon=True)
@@ -148,13 +158,10 @@ class Farm:
             return 429, {"Retry-After": "120"}, b""
         if behaviour == "broken" and random.random() < 0.5:
             return random.choice((500, 502, 503)), {}, b"oops"
-        # A changing host adds an entry every 3 minutes; the others never change.
-        epoch = int(time.time() // 180) if behaviour == "changing" else 0
-        guids = [f"{path}-{n}" for n in range(epoch, epoch + 3)]
-        etag = '"' + hashlib.sha1(" ".join(guids).encode()).hexdigest()[:16] + '"'
+        url = f"http://127.0.0.1:{port}{path}"
+        guids, etag = self.current(url)
         if headers.get("if-none-match") == etag:
             return 304, {"ETag": etag}, b""
-        url = f"http://127.0.0.1:{port}{path}"
         self.served_entries.setdefault(url, set()).update(guids)
         entries = [(guid, f"Entry {guid}: the delivery was late again") for guid in guids]
         body = feed_xml(port, path, entries)
