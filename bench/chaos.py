@@ -25,10 +25,10 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from chaos_farm import TOKEN, FeedFarm, Mailbox  # noqa: E402
 
-FEEDS = 12
+FEEDS = 8  # 16 new items a round: a digest lists them all (it lists up to 50)
 ROUND = 20.0
 TICK = 3.0
-SETTLE = 200.0  # longer than the 3-minute poll lock and host lease a killed poll leaves behind
+SETTLE = 240.0  # longer than the 3-minute poll lock and host lease a killed poll leaves behind
 REDIS_PORT = 6390
 DB = "reviewwatch_chaos"
 OWNER = "chaos-owner@example.com"
@@ -207,7 +207,12 @@ def seed(stack: Stack, hostiles) -> None:
         Source.objects.create(name=f"feed {n}", url=stack.farm.url(n), poll_interval_minutes=5)
     for name, (kind, *_rest) in hostiles.specs.items():
         Source.objects.create(
-            name=f"hostile {name}", url=hostiles.url(name), kind=kind, poll_interval_minutes=5
+            name=f"hostile {name}",
+            url=hostiles.url(name),
+            subject="competitor",
+            competitor_name="Hostile",
+            kind=kind,
+            poll_interval_minutes=5,
         )
 
 
@@ -384,7 +389,7 @@ def hostile_row(stack: Stack, hostiles) -> list[str]:
         f"{len(hostiles.specs)} hostile documents and servers",
         f"polled {polled}/{sources.count()}",
         f"crashes {crashes}",
-        f"internal fetches {len(hostiles.canary_hits)}",
+        f"internal fetches {len(hostiles.canary_hits)} {sorted(set(hostiles.canary_hits))}",
         f"script executions {script_executions()}",
         f"worker memory peak {stack.memory_peak_kb // 1024} MB",
     ]
@@ -405,6 +410,9 @@ def script_executions() -> int:
         page = browser.new_page()
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
         page.set_content(html)
+        print(
+            f"  the Mentions page Chromium opened shows {html.count('Scripted')} scripted reviews"
+        )
         page.wait_for_timeout(1500)
         browser.close()
     return len(dialogs)
