@@ -396,24 +396,29 @@ def hostile_row(stack: Stack, hostiles) -> list[str]:
 
 
 def script_executions() -> int:
-    """The owner's Mentions page (hostile reviews included) in Chromium: dialogs that opened."""
+    """The Mentions page of each script-laden source in Chromium: dialogs that opened."""
     from django.contrib.auth import get_user_model
     from django.test import Client
     from playwright.sync_api import sync_playwright
 
+    from monitors.models import Source
+
     client = Client()
     client.force_login(get_user_model().objects.get(email=OWNER))
-    html = client.get("/mentions/?per_page=200", HTTP_HOST="127.0.0.1").content.decode()
+    pages = [
+        client.get(f"/mentions/?source={pk}", HTTP_HOST="127.0.0.1").content.decode()
+        for pk in Source.objects.filter(name__contains="script-laden").values_list("pk", flat=True)
+    ]
+    shown = sum(html.count("Scripted") for html in pages)
+    print(f"  the Mentions pages Chromium opened show 'Scripted' {shown} times")
     dialogs = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium")
         page = browser.new_page()
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-        page.set_content(html)
-        print(
-            f"  the Mentions page Chromium opened shows {html.count('Scripted')} scripted reviews"
-        )
-        page.wait_for_timeout(1500)
+        for html in pages:
+            page.set_content(html)
+            page.wait_for_timeout(1000)
         browser.close()
     return len(dialogs)
 
