@@ -4,6 +4,8 @@ page passes the accessibility check and fits a phone. `make docs` takes docs/adv
 
 from __future__ import annotations
 
+from importlib import import_module
+
 import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
@@ -21,7 +23,11 @@ DESKTOP = {"width": 1280, "height": 900}
 
 @pytest.fixture
 def customers(make_mention) -> None:
-    """Dana and Fay are happy (5★); Eli complained twice (red, not an advocate)."""
+    """Dana and Fay are happy (5★); Eli complained twice (red, not an advocate). The seeded
+    templates are put back first: a live-server test before this one may have flushed them."""
+    from django.apps import apps
+
+    import_module("responses.migrations.0004_seed_reply_templates").create(apps, None)
     configure()
     make_mention(rating=5, author="Dana", label=Label.POSITIVE, text="Lovely lamp, fast delivery!")
     make_mention(rating=5, author="Fay", label=Label.POSITIVE, text="Great service, thank you.")
