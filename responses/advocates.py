@@ -29,7 +29,8 @@ from responses.models import (
     ReplySettings,
     ReplyTemplate,
 )
-from responses.replies import fill_for_mention, tone_of_reply_to
+from responses.replies import tone_of_reply_to
+from responses.reply_placeholders import fill_for_mention
 from responses.tone import ToneReport
 
 ADVOCATES_SHOWN = 100

@@ -21,7 +21,8 @@ from responses.models import (
     ReplyDraft,
     ReviewUpdate,
 )
-from responses.replies import describe_remedy, shorten
+from responses.replies import shorten
+from responses.reply_placeholders import describe_remedy
 from reviewwatch.roles import is_owner
 
 

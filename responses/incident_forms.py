@@ -12,7 +12,7 @@ from django.utils import timezone
 from monitors.models import Source, Subject
 from responses.incidents import offered_scripts
 from responses.models import LONGEST_PLATFORM_LIMIT, Incident, IncidentScript
-from responses.replies import PLACEHOLDERS, placeholders_in
+from responses.reply_placeholders import PLACEHOLDERS, placeholders_in
 
 LOCAL_MINUTE = "%Y-%m-%dT%H:%M"
 PLACEHOLDER_HELP = "Placeholders: " + ", ".join("{" + name + "}" for name in PLACEHOLDERS) + "."

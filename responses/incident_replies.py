@@ -29,13 +29,13 @@ from responses.models import (
 from responses.replies import (
     ReplyError,
     current_draft,
-    fill,
     latest_version,
     save_draft,
     shorten,
     submit,
     tone_of,
 )
+from responses.reply_placeholders import fill
 from responses.tone import ToneReport
 from reviewwatch.queue import enqueue
 from reviewwatch.roles import is_owner

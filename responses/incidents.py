@@ -30,7 +30,8 @@ from responses.models import (
     OwnerAlert,
     ReplyDraft,
 )
-from responses.replies import fill, save_draft, shorten
+from responses.replies import save_draft, shorten
+from responses.reply_placeholders import fill
 from reviewwatch.queue import enqueue
 
 FOLLOWUP_NOTE = "Incident resolved: tell them what happened and what we changed ({title})"

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from monitors.platforms import spec_for
-from responses import posting, replies
+from responses import posting, replies, reply_placeholders
 from responses.cases import StaleCase
 from responses.models import (
     Case,
@@ -151,7 +151,7 @@ def reply_save(request: HttpRequest, case_id: int) -> HttpResponse:
         return _panel(request, case, error=form_error(form), text=typed)
     text = form.cleaned_data["text"]
     try:
-        replies.placeholders_in(text)
+        reply_placeholders.placeholders_in(text)
         saved = replies.save_draft(case, request.user, text)
         if request.POST.get("action") == "submit":
             draft = replies.submit(saved.draft, request.user)
@@ -245,7 +245,7 @@ def reply_templates(request: HttpRequest) -> HttpResponse:
         "nav": "settings",
         "templates": ReplyTemplate.objects.all(),
         "settings_form": form,
-        "placeholders": replies.PLACEHOLDERS,
+        "placeholders": reply_placeholders.PLACEHOLDERS,
     }
     status = 400 if form.errors else 200
     return render(request, "responses/reply_templates.html", context, status=status)
@@ -263,7 +263,7 @@ def reply_template_edit(request: HttpRequest, template_id: int | None = None) ->
         "nav": "settings",
         "form": form,
         "template": template,
-        "placeholders": replies.PLACEHOLDERS,
+        "placeholders": reply_placeholders.PLACEHOLDERS,
     }
     status = 400 if form.errors else 200
     return render(request, "responses/reply_templates_form.html", context, status=status)

@@ -10,7 +10,7 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from responses import replies
+from responses import replies, reply_placeholders
 from responses.api.base import ApiView
 from responses.api.common import ErrorSerializer, IsOwner, checked_form, errors
 from responses.api.serializers import ReplySerializer
@@ -69,7 +69,7 @@ class Reply(ApiView):
         asked.is_valid(raise_exception=True)
         text = checked_form(ReplyTextForm, {"text": request.data["text"]}).cleaned_data["text"]
         try:
-            replies.placeholders_in(text)
+            reply_placeholders.placeholders_in(text)
             saved = replies.save_draft(case, request.user, text)
             if asked.validated_data["submit"]:
                 replies.submit(saved.draft, request.user)

@@ -10,7 +10,7 @@ from django.test import Client
 from monitors.models import Source
 from responses.cases import open_case
 from responses.models import ReplySettings
-from responses.replies import NO_REMEDY_CHOSEN, placeholder_values
+from responses.reply_placeholders import NO_REMEDY_CHOSEN, placeholder_values
 from tests.responses.test_cases_opening import make_mention
 
 pytestmark = pytest.mark.django_db

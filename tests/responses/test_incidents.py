@@ -35,7 +35,8 @@ from responses.models import (
     IncidentScript,
     ReplyDraft,
 )
-from responses.replies import fill, tone_of
+from responses.replies import tone_of
+from responses.reply_placeholders import fill
 from responses.reports.incidents import incident_row
 from tests.queued import run_queued_tasks
 from tests.responses.test_cases_opening import make_mention, make_source

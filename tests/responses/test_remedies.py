@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from responses.models import Remedy
-from responses.replies import fill
+from responses.reply_placeholders import fill
 from tests.responses.test_replies import make_case
 
 pytestmark = pytest.mark.django_db

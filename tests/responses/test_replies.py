@@ -14,15 +14,14 @@ from responses.models import Case, Remedy, ReplyDecision, ReplyDraft, ReplySetti
 from responses.replies import (
     ReplyError,
     approve,
-    fill,
     mark_posted,
-    placeholders_in,
     return_for_changes,
     save_draft,
     start_from_template,
     submit,
     tone_of,
 )
+from responses.reply_placeholders import fill, placeholders_in
 from tests.responses.test_cases_opening import make_mention
 
 pytestmark = pytest.mark.django_db
