@@ -25,21 +25,22 @@ FORGET_FUNCTION = f"""
 CREATE OR REPLACE FUNCTION monitors_forget_counted_days() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
-    changed date[] := ARRAY[]::date[];
+    first_day date;
+    last_day date;
 BEGIN
-    IF TG_OP <> 'INSERT' THEN
-        changed := changed || (OLD.first_seen_at AT TIME ZONE 'UTC')::date;
-    END IF;
-    IF TG_OP <> 'DELETE' THEN
-        changed := changed || (NEW.first_seen_at AT TIME ZONE 'UTC')::date;
+    IF TG_OP = 'INSERT' THEN
+        first_day := (NEW.first_seen_at AT TIME ZONE 'UTC')::date;
+        last_day := first_day;
+    ELSIF TG_OP = 'DELETE' THEN
+        first_day := (OLD.first_seen_at AT TIME ZONE 'UTC')::date;
+        last_day := first_day;
+    ELSE
+        first_day := (least(OLD.first_seen_at, NEW.first_seen_at) AT TIME ZONE 'UTC')::date;
+        last_day := (greatest(OLD.first_seen_at, NEW.first_seen_at) AT TIME ZONE 'UTC')::date;
     END IF;
     PERFORM pg_advisory_xact_lock_shared({DAY_COUNTS_LOCK});
-    DELETE FROM monitors_countedday d
-        WHERE d.day BETWEEN (SELECT min(c) - 1 FROM unnest(changed) AS c)
-                        AND (SELECT max(c) + 1 FROM unnest(changed) AS c);
-    DELETE FROM monitors_mentiondaycount d
-        WHERE d.day BETWEEN (SELECT min(c) - 1 FROM unnest(changed) AS c)
-                        AND (SELECT max(c) + 1 FROM unnest(changed) AS c);
+    DELETE FROM monitors_countedday WHERE day BETWEEN first_day - 1 AND last_day + 1;
+    DELETE FROM monitors_mentiondaycount WHERE day BETWEEN first_day - 1 AND last_day + 1;
     RETURN NULL;
 END
 $$;
