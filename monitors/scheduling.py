@@ -96,15 +96,21 @@ def claim_due_sources(now: datetime, limit: int = CLAIM_BATCH) -> list[tuple[int
     )
 
 
-def claim_host(host: str, now: datetime) -> bool:
-    """Take the host's lease if nobody holds it and its minimum gap has passed."""
+def claim_host(host: str, now: datetime, holder: str = "") -> bool:
+    """Take the host's lease if nobody holds it and its minimum gap has passed.
+
+    A lease still held by `holder` (a poll task id) was left by that same task's earlier run,
+    whose worker was killed: it is given up first, as if that run had just ended.
+    """
     HostState.objects.bulk_create(
         [HostState(host=host, next_allowed_at=now)], ignore_conflicts=True
     )
+    if holder:
+        release_host(host, now, holder=holder)
     return bool(
         HostState.objects.filter(host=host, next_allowed_at__lte=now)
         .filter(Q(busy_until__isnull=True) | Q(busy_until__lt=now))
-        .update(busy_until=now + HOST_LEASE)
+        .update(busy_until=now + HOST_LEASE, lease_holder=holder)
     )
 
 
@@ -117,12 +123,18 @@ def host_free_at(host: str, now: datetime) -> datetime:
     return max(state.next_allowed_at, busy)
 
 
-def release_host(host: str, now: datetime, gap: timedelta | None = None) -> None:
-    """Free the lease; the next request to this host waits at least the minimum gap (`gap`, if
-    given: none for the demo's own documents, served by this app)."""
+def release_host(
+    host: str, now: datetime, gap: timedelta | None = None, *, holder: str | None = None
+) -> None:
+    """Free the lease (only if `holder` holds it, when given); the next request to this host
+    waits at least the minimum gap (`gap`, if given: none for the demo's own documents, served
+    by this app)."""
     gap = host_gap() if gap is None else gap
-    HostState.objects.filter(host=host).update(
-        busy_until=None, next_allowed_at=Greatest("next_allowed_at", now + gap)
+    leases = HostState.objects.filter(host=host)
+    if holder is not None:
+        leases = leases.filter(lease_holder=holder, busy_until__isnull=False)
+    leases.update(
+        busy_until=None, lease_holder="", next_allowed_at=Greatest("next_allowed_at", now + gap)
     )
 
 

@@ -51,7 +51,9 @@ def poll_source(self, source_id: int) -> str:
     """Poll one source; network errors retry with exponential backoff and jitter."""
     countdown = min(600, 30 * 2**self.request.retries) * random.uniform(0.5, 1.5)
     may_retry = self.request.retries < self.max_retries
-    outcome = poll_source_now(source_id, retry_in=countdown if may_retry else None)
+    outcome = poll_source_now(
+        source_id, retry_in=countdown if may_retry else None, holder=self.request.id or ""
+    )
     if outcome.status == "retry":
         raise self.retry(countdown=countdown)
     return outcome.status

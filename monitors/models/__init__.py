@@ -145,6 +145,9 @@ class Source(models.Model):
     next_poll_at = models.DateTimeField(default=timezone.now, db_index=True)
     # Set while a worker polls this source, so a duplicated task or a second worker backs off.
     poll_lock_until = models.DateTimeField(null=True, blank=True)
+    # The poll task holding the lock: the same task delivered again after its worker was killed
+    # takes the lock over at once instead of waiting it out (monitors/polling.py).
+    poll_lock_holder = models.CharField(max_length=64, blank=True)
     etag = models.CharField(max_length=500, blank=True)
     last_modified = models.CharField(max_length=100, blank=True)
     content_hash = models.CharField(max_length=64, blank=True)
@@ -203,6 +206,7 @@ class HostState(models.Model):
 
     host = models.CharField(max_length=300, unique=True)  # host_key() of the sources' URLs
     busy_until = models.DateTimeField(null=True, blank=True)
+    lease_holder = models.CharField(max_length=64, blank=True)  # the poll task holding the lease
     next_allowed_at = models.DateTimeField(default=timezone.now)
     # Until when the site asked us to wait (429/503 with Retry-After): the Sources page says so.
     deferred_until = models.DateTimeField(null=True, blank=True)

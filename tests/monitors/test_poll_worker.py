@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import signal
+import subprocess
 import time
 from datetime import timedelta
 
@@ -36,6 +38,17 @@ def finished_polls(worker: CeleryWorker) -> int:
     )
 
 
+def drip(request):
+    """The feed in two halves six seconds apart: long enough to kill a worker mid-poll."""
+
+    def body():
+        yield FEED[: len(FEED) // 2]
+        time.sleep(6)
+        yield FEED[len(FEED) // 2 :]
+
+    return Response(body(), content_type="application/rss+xml")
+
+
 def test_worker_runs_dispatch_and_poll_into_postgres(celery_worker_process, httpserver):
     httpserver.expect_request("/feed").respond_with_data(FEED, content_type="application/rss+xml")
     source = Source.objects.create(name="Feed", url=httpserver.url_for("/feed"))
@@ -59,14 +72,6 @@ def test_duplicated_poll_task_creates_nothing_new(celery_worker_process, httpser
 
 
 def test_worker_killed_mid_poll_loses_and_duplicates_nothing(worker_env, tmp_path, httpserver):
-    def drip(request):
-        def body():
-            yield FEED[: len(FEED) // 2]
-            time.sleep(6)
-            yield FEED[len(FEED) // 2 :]
-
-        return Response(body(), content_type="application/rss+xml")
-
     httpserver.expect_ordered_request("/feed").respond_with_handler(drip)
     httpserver.expect_request("/feed").respond_with_data(FEED, content_type="application/rss+xml")
     source = Source.objects.create(name="Feed", url=httpserver.url_for("/feed"))
@@ -90,3 +95,27 @@ def test_worker_killed_mid_poll_loses_and_duplicates_nothing(worker_env, tmp_pat
         second.stop()
     assert Mention.objects.filter(source=source).count() == 30
     assert PollLog.objects.filter(source=source, outcome="interrupted").count() == 1
+
+
+def test_poll_killed_in_its_pool_process_is_polled_again_within_seconds(
+    celery_worker_process, httpserver
+):
+    """kill -9 of the process running a poll: the worker hands the task back, and its second
+    run takes over the poll lock and host lease the dead run left, instead of finding the source
+    "busy" for three minutes."""
+    httpserver.expect_ordered_request("/feed").respond_with_handler(drip)
+    httpserver.expect_request("/feed").respond_with_data(FEED, content_type="application/rss+xml")
+    source = Source.objects.create(name="Feed", url=httpserver.url_for("/feed"))
+    poll_source.delay(source.pk)
+    wait_for(lambda: PollLog.objects.filter(source=source, outcome="running").exists())
+    pool = subprocess.run(
+        ["pgrep", "-P", str(celery_worker_process.process.pid)], capture_output=True, text=True
+    ).stdout.split()
+    assert pool, "the worker's pool process"
+    for pid in pool:
+        os.kill(int(pid), signal.SIGKILL)
+    wait_for(lambda: Mention.objects.filter(source=source).count() == 30, timeout=45)
+    assert PollLog.objects.filter(source=source, outcome="interrupted").count() == 1
+    source.refresh_from_db()
+    assert source.poll_lock_until is None
+    assert HostState.objects.get(host=source.host).busy_until is None

@@ -125,3 +125,30 @@ def test_a_source_due_within_the_next_minute_is_claimed_now_with_a_countdown_to_
     Source.objects.filter(pk=later.pk).update(next_poll_at=timezone.now() + timedelta(minutes=5))
     ((pk, delay),) = claim_due_sources(timezone.now())
     assert pk == soon.pk and 38 < delay <= 40
+
+
+@pytest.mark.django_db
+def test_lease_left_by_a_killed_poll_is_given_up_by_its_second_run_keeping_the_gap(settings):
+    settings.RW_HOST_MIN_GAP_SECONDS = 10
+    now = timezone.now()
+    assert claim_host("a.example", now, "poll-task-1")  # then its worker is killed
+    assert not claim_host("a.example", now + timedelta(seconds=5), "poll-task-2")
+    # The same task delivered again gives up its dead run's lease; the gap counts from now.
+    assert not claim_host("a.example", now + timedelta(seconds=5), "poll-task-1")
+    state = HostState.objects.get(host="a.example")
+    assert state.busy_until is None
+    assert state.next_allowed_at == now + timedelta(seconds=15)
+    assert claim_host("a.example", now + timedelta(seconds=15), "poll-task-2")
+    assert not claim_host("a.example", now + timedelta(seconds=16), "poll-task-1")
+
+
+@pytest.mark.django_db
+def test_poll_lock_left_by_a_killed_poll_is_taken_over_only_by_that_same_task():
+    from monitors.polling import acquire_poll_lock
+
+    source = make("a", "a.example")
+    now = timezone.now()
+    assert acquire_poll_lock(source.pk, now, "poll-task-1")
+    assert not acquire_poll_lock(source.pk, now, "poll-task-2")
+    assert not acquire_poll_lock(source.pk, now, "")  # `manage.py poll` waits too
+    assert acquire_poll_lock(source.pk, now, "poll-task-1")
