@@ -1,73 +1,58 @@
 """Reports: what customers say and how we answer, over a period the reader picks (kept in the
 URL, so a report can be bookmarked and shared): volume and sentiment, ratings, responsiveness,
-recoveries, complaints, competitors and incidents, each a chart or table with its numbers."""
+recoveries, complaints, competitors and incidents, each a chart or table with its numbers, one
+report (section) per page so a page reads only that report's queries."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from responses.exports import csv_response
-from responses.reports.charts import ranked_bar_chart
-from responses.reports.competitors import side_by_side
-from responses.reports.complaints import complaint_phrases, remedies, tags_over_time
-from responses.reports.incidents import incident_rows
-from responses.reports.ratings import public_ratings
-from responses.reports.recoveries import recoveries
-from responses.reports.report_charts import (
-    public_ratings_chart,
-    ratings_chart,
-    tags_chart,
-    volume_chart,
-)
 from responses.reports.report_csv import REPORT_TABLES
-from responses.reports.responsiveness import responsiveness
 from responses.reports.scope_form import ReportScopeForm
-from responses.reports.volume import volume
+from responses.reports.sections import SECTIONS, Reader, Section, chosen_section
 from reviewwatch.roles import is_owner
+
+
+@dataclass(frozen=True)
+class SectionLink:
+    title: str
+    href: str  # this page's query string with the section changed
+    current: bool
+
+
+def section_links(query: QueryDict, current: Section) -> list[SectionLink]:
+    """A link to each section that keeps every other parameter of the page's URL."""
+    links = []
+    for section in SECTIONS.values():
+        linked = query.copy()
+        linked["section"] = section.slug
+        links.append(SectionLink(section.title, f"?{linked.urlencode()}", section == current))
+    return links
 
 
 def reports(request: HttpRequest) -> HttpResponse:
     form = ReportScopeForm(request.GET)
     scope = form.scope(timezone.get_current_timezone(), timezone.localdate())
-    found = volume(scope)
-    answering = responsiveness(scope, timezone.now())
-    phrases = complaint_phrases(scope)
+    section, section_problem = chosen_section(request.GET.get("section", ""))
+    filters = request.GET.copy()
+    filters.pop("section", None)  # a CSV link carries the filters; each table is its own file
+    reader = Reader(is_owner=is_owner(request.user), now=timezone.now())
     context = {
         "nav": "reports",
         "form": form,
-        "problems": form.problems(),
+        "problems": [*form.problems(), *([section_problem] if section_problem else [])],
         "scope": scope,
-        "volume": found,
-        "volume_chart": volume_chart(found),
-        "ratings_chart": ratings_chart(scope),
-        "public_chart": public_ratings_chart(scope, public_ratings(scope)),
-        "tags_chart": tags_chart(scope, tags_over_time(scope)),
-        "csv_query": request.GET.urlencode(),
-        "answering": answering,
-        "answering_chart": ranked_bar_chart(
-            "chart-answering",
-            "Time to the first public reply",
-            [(bucket.label, bucket.cases) for bucket in answering.distribution],
-            unit="cases",
-            item_label="Time to first reply",
-        ),
-        "by_person": answering.by_person if is_owner(request.user) else [],
-        "recoveries": recoveries(scope),
-        "phrases": phrases,
-        "phrases_chart": ranked_bar_chart(
-            "chart-phrases",
-            "What customers complain about",
-            [(row.phrase, row.count) for row in phrases.rows],
-            unit="negative mentions",
-            item_label="Phrase",
-        ),
-        "remedies": remedies(scope),
-        "competitors": side_by_side(scope),
-        "incidents": incident_rows(scope),
+        "section": section,
+        "section_links": section_links(request.GET, section),
+        "csv_query": filters.urlencode(),
+        **section.build(scope, reader),
     }
     return render(request, "responses/reports.html", context)
 

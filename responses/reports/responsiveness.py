@@ -125,8 +125,21 @@ def _figures(row: dict) -> Figures:
     return Figures(**{name: row[name] for name in Figures.__dataclass_fields__})
 
 
-def responsiveness(scope: ReportScope, now: datetime) -> Responsiveness:
-    """`now` decides which unanswered cases are already past their due time."""
+def _by_person(cases: QuerySet[Case], aggregates: dict[str, Aggregate]) -> list[PersonFigures]:
+    people = (
+        cases.values("assignee_id", "assignee__email")
+        .annotate(**aggregates)
+        .order_by(F("assignee__email").asc(nulls_last=True))
+    )
+    return [
+        PersonFigures(row["assignee_id"], row["assignee__email"] or "", _figures(row))
+        for row in people
+    ]
+
+
+def responsiveness(scope: ReportScope, now: datetime, per_person: bool = True) -> Responsiveness:
+    """`now` decides which unanswered cases are already past their due time; without
+    `per_person` (a reader who may not see it), by_person is empty and its query not run."""
     cases = cases_in(scope).annotate(wait=WAIT, to_resolve=TO_RESOLVE)
     aggregates = _figure_aggregates(now)
     buckets = {
@@ -137,15 +150,7 @@ def responsiveness(scope: ReportScope, now: datetime) -> Responsiveness:
     distribution = [Bucket(label, team[f"bucket_{n}"]) for n, (label, _, _) in enumerate(BUCKETS)]
     distribution.append(Bucket(UNANSWERED, team["cases"] - team["answered"]))
 
-    people = (
-        cases.values("assignee_id", "assignee__email")
-        .annotate(**aggregates)
-        .order_by(F("assignee__email").asc(nulls_last=True))
-    )
-    by_person = [
-        PersonFigures(row["assignee_id"], row["assignee__email"] or "", _figures(row))
-        for row in people
-    ]
+    by_person = _by_person(cases, aggregates) if per_person else []
 
     per_priority = {
         row["priority"]: row

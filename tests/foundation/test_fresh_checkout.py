@@ -107,7 +107,7 @@ case_answered_after(source, 1, timedelta(minutes=20))
 case_answered_after(source, 2, timedelta(minutes=50))
 client = Client()
 client.force_login(make_user("alice@example.com", "owner"))
-page = client.get("/reports/", HTTP_HOST="127.0.0.1")
+page = client.get("/reports/?section=answering", HTTP_HOST="127.0.0.1")
 print("STATUS", page.status_code, 'data-report="median">35 min<' in page.content.decode())
 """
 

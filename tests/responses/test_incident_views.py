@@ -228,7 +228,7 @@ def test_reports_list_incidents_with_size_time_to_first_reply_and_recovery_rate(
     assert (row.improved, row.recovered, row.recovery_rate) == (1, 1, 1.0)
 
     client.force_login(owner)
-    page = client.get(reverse("reports")).content.decode()
+    page = client.get(reverse("reports"), {"section": "incidents"}).content.decode()
     section = page[page.index('id="incidents-heading"') :]
     assert "Login outage" in section and "after 25 min" in section
     assert "1 of 2" in section and "100% (1)" in section

@@ -1,6 +1,6 @@
-"""The Reports page: a period and filters kept in the URL, each report as a chart with its
-numbers, for owner and staff; per-person figures for the owner only; each report's table as CSV
-under the page's filters."""
+"""The Reports page: a period and filters kept in the URL, each report (a section of the page,
+also in the URL) as a chart with its numbers, for owner and staff; per-person figures for the
+owner only; each report's table as CSV under the page's filters."""
 
 from __future__ import annotations
 
@@ -41,6 +41,13 @@ def case_answered_after(source: Source, n: int, wait: timedelta | None, days_ago
     )
 
 
+def report_page(client: Client, section: str, query: dict | None = None) -> str:
+    """One section of the Reports page under the filters in `query`."""
+    response = client.get(reverse("reports"), {"section": section, **(query or {})})
+    assert response.status_code == 200
+    return response.content.decode()
+
+
 @pytest.fixture
 def reviews():
     source = Source.objects.create(name="Reviews", url="https://r.example/")
@@ -54,29 +61,29 @@ def reviews():
 def test_reports_show_response_times_charts_and_phrases_to_staff_and_owner(
     client, owner, staff, reviews
 ):
+    charts = {"volume": 1, "ratings": 2, "answering": 1, "complaints": 2}  # ratings: public too
     for person in (owner, staff):
         client.force_login(person)
-        page = client.get(reverse("reports")).content.decode()
-        assert 'data-report="opened">4<' in page and 'data-report="answered">3<' in page
-        assert 'data-report="median">20 min<' in page
-        # volume, mentions' ratings, public ratings, answering, root causes, phrases
-        assert page.count('role="img"') == 6
-        assert "?q=cold&amp;label=negative" in page
-        assert ("Per person" in page) is (person == owner)
+        answering = report_page(client, "answering")
+        assert 'data-report="opened">4<' in answering and 'data-report="answered">3<' in answering
+        assert 'data-report="median">20 min<' in answering
+        assert ("Per person" in answering) is (person == owner)
+        for section, count in charts.items():
+            assert report_page(client, section).count('role="img"') == count, section
+        assert "?q=cold&amp;label=negative" in report_page(client, "complaints")
 
 
 def test_the_period_in_the_url_narrows_every_figure(owner_client, reviews):
-    page = owner_client.get(reverse("reports"), {"range": "7"}).content.decode()
-    assert 'data-report="opened">3<' in page and 'data-report="mentions">3<' in page
+    assert 'data-report="opened">3<' in report_page(owner_client, "answering", {"range": "7"})
+    assert 'data-report="mentions">3<' in report_page(owner_client, "volume", {"range": "7"})
     custom = {"range": "custom", "since": "2000-01-01", "until": "2000-01-31"}
-    page = owner_client.get(reverse("reports"), custom).content.decode()
+    page = report_page(owner_client, "answering", custom)
     assert 'data-report="opened">0<' in page and "1 Jan 2000 – 31 Jan 2000" in page
 
 
 def test_a_bad_period_is_named_and_the_last_30_days_shown(owner_client, reviews):
-    page = owner_client.get(reverse("reports"), {"range": "custom", "since": "2026-13-45"})
-    text = page.content.decode()
-    assert page.status_code == 200 and "Enter a valid date." in text
+    text = report_page(owner_client, "answering", {"range": "custom", "since": "2026-13-45"})
+    assert "Enter a valid date." in text
     assert 'data-report="opened">4<' in text
 
 
@@ -86,8 +93,7 @@ def test_competitors_stand_beside_us(owner_client, reviews):
         competitor_name="Riverside Credit Union",
     )  # fmt: skip
     case_answered_after(rival, 9, None)
-    page = owner_client.get(reverse("reports")).content.decode()
-    assert "Riverside Credit Union" in page
+    assert "Riverside Credit Union" in report_page(owner_client, "competitors")
 
 
 def test_a_stranger_is_sent_to_log_in():
@@ -142,7 +148,7 @@ def snapshots(reviews):
 def test_the_public_average_is_charted_with_carried_values_marked_and_no_snapshot_said(
     owner_client, snapshots
 ):
-    page = owner_client.get(reverse("reports"), MARCH_1_TO_4).content.decode()
+    page = report_page(owner_client, "ratings", MARCH_1_TO_4)
     assert 'id="chart-public-ratings"' in page
     assert '<th scope="row">01 Mar</th><td>no snapshot</td>' in page
     assert '<th scope="row">02 Mar</th><td>4.2</td>' in page
@@ -156,7 +162,7 @@ def test_root_cause_tags_are_stacked_per_day_with_their_table(owner_client, revi
     case_opened_at(reviews, 1, march(1), delivery)
     case_opened_at(reviews, 2, march(1), delivery, staff)
     case_opened_at(reviews, 3, march(3, 23))
-    page = owner_client.get(reverse("reports"), MARCH_1_TO_4).content.decode()
+    page = report_page(owner_client, "complaints", MARCH_1_TO_4)
     assert 'id="chart-tags"' in page
     table = page.split('id="chart-tags"')[1]
     assert '<th scope="col">Delivery</th><th scope="col">No tag</th>' in table
@@ -198,15 +204,20 @@ def test_the_public_ratings_csv_says_no_snapshot_and_carried_in_the_readers_zone
     assert rows[3] == ["2026-03-03", "Reviews", "4.2", "80", "2026-03-02T19:00:00+09:00", "yes"]
 
 
-def test_each_report_table_downloads_with_a_header_and_the_pages_query(owner_client, reviews):
-    page = owner_client.get(reverse("reports"), {"range": "7"}).content.decode()
-    reports = (
-        "volume", "ratings", "public-ratings", "priorities", "people", "recovery-speed",
-        "recoveries", "phrases", "tags", "remedies", "competitors",
-    )  # fmt: skip
-    for report in reports:
-        assert f'href="/reports/{report}.csv?range=7"' in page, report
-        assert report_csv(owner_client, report, {"range": "7"})[0], report
+def test_each_report_table_downloads_with_a_header_and_the_pages_filters(owner_client, reviews):
+    tables = {
+        "volume": ["volume"],
+        "ratings": ["ratings", "public-ratings"],
+        "answering": ["priorities", "people"],
+        "recoveries": ["recovery-speed", "recoveries"],
+        "complaints": ["phrases", "tags", "remedies"],
+        "competitors": ["competitors"],
+    }
+    for section, reports in tables.items():
+        page = report_page(owner_client, section, {"range": "7"})
+        for report in reports:  # the filters without the section: each table is its own file
+            assert f'href="/reports/{report}.csv?range=7"' in page, report
+            assert report_csv(owner_client, report, {"range": "7"})[0], report
     assert report_csv(owner_client, "phrases", {})[1] == ["cold", "4", "0"]
     assert report_csv(owner_client, "priorities", {})[0] == [
         "priority", "cases", "target judged", "within target",
@@ -238,7 +249,7 @@ def test_past_eight_root_causes_the_rarest_are_added_up_as_other_tags(owner_clie
     for n, tag in enumerate(tags):
         for copy in range(9 - n):  # Cause 0 on nine cases … Cause 8 on one
             case_opened_at(reviews, 100 * n + copy, march(2), tag)
-    page = owner_client.get(reverse("reports"), MARCH_1_TO_4).content.decode()
+    page = report_page(owner_client, "complaints", MARCH_1_TO_4)
     table = page.split('id="chart-tags"')[1].split("</table>")[0]
     assert '<th scope="col">Cause 6</th><th scope="col">Other tags</th>' in table
     assert "Cause 7" not in table and "Cause 8" not in table
