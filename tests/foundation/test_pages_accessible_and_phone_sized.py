@@ -29,6 +29,7 @@ from responses.models import (
 )
 from responses.notify.channels import prepared
 from responses.notify.webhooks import create_endpoint
+from responses.reports.sections import SECTIONS
 from tests.browser import wait_for_htmx_idle
 from tests.conftest import PASSWORD, make_user
 from tests.page_checks import assert_accessible, assert_fits_phone
@@ -180,6 +181,17 @@ def problems_on(page: Page) -> list[str]:
     return problems
 
 
+def urls_of(base_url: str, page_urls: dict[str, str], names: list[str]) -> list[str]:
+    """Each named page's URL; the Reports page once per report (each is its own request)."""
+    urls = []
+    for name in names:
+        if name == "reports":
+            urls += [f"{base_url}{page_urls[name]}?section={slug}" for slug in SECTIONS]
+        else:
+            urls.append(base_url + page_urls[name])
+    return urls
+
+
 def problems_on_pages(page: Page, urls: list[str]) -> list[str]:
     problems = []
     for url in urls:
@@ -208,7 +220,7 @@ def test_logged_out_pages_are_accessible_and_fit_a_phone(live_server, page: Page
 @pytest.mark.browser
 def test_every_owner_page_is_accessible_and_fits_a_phone(live_server, page: Page, owner, page_urls):
     log_in(page, live_server.url, owner.email)
-    urls = [live_server.url + page_urls[name] for name in OWNER_PAGES]
+    urls = urls_of(live_server.url, page_urls, OWNER_PAGES)
     problems = problems_on_pages(page, urls)
     assert not problems, "\n\n".join(problems)
 
@@ -216,7 +228,7 @@ def test_every_owner_page_is_accessible_and_fits_a_phone(live_server, page: Page
 @pytest.mark.browser
 def test_every_staff_page_is_accessible_and_fits_a_phone(live_server, page: Page, staff, page_urls):
     log_in(page, live_server.url, staff.email)
-    urls = [live_server.url + page_urls[name] for name in STAFF_PAGES]
+    urls = urls_of(live_server.url, page_urls, STAFF_PAGES)
     problems = problems_on_pages(page, urls)
     assert not problems, "\n\n".join(problems)
 

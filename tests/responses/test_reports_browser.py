@@ -1,6 +1,7 @@
 """The Reports page in a browser: an owner picks a period and a source, the URL keeps them (so a
-report can be bookmarked), the figures follow, and a chart's numbers open as a table beneath it;
-the page passes the accessibility check and fits a phone. `make docs` takes its screenshot."""
+report can be bookmarked), the figures follow, a chart's numbers open as a table beneath it, and
+the section navigation opens another report under the same filters; every section passes the
+accessibility check and fits a phone. `make docs` takes its screenshot."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from playwright.sync_api import Page, expect
 
 from monitors.models import Mention, RatingSnapshot, Source
 from responses.models import Case, Tag
+from responses.reports.sections import SECTIONS
 from tests.page_checks import assert_accessible, assert_fits_phone
 from tests.responses.test_inbox_browser import log_in
 from tests.responses.test_reports_page import case_answered_after
@@ -68,7 +70,7 @@ def test_an_owner_narrows_the_report_and_the_url_keeps_the_filters(
     expect(mentions).to_have_text("3")
     query = parse_qs(urlparse(page.url).query)
     assert query["range"] == ["7"] and query["source"] == [str(two_sources.pk)]
-    expect(page.locator('[data-report="opened"]')).to_have_text("3")
+    assert query["section"] == ["volume"]
     expect(page.get_by_label("Period", exact=True)).to_have_value("7")
 
     chart = page.locator("#chart-volume")
@@ -82,8 +84,21 @@ def test_an_owner_narrows_the_report_and_the_url_keeps_the_filters(
     row = table.get_by_role("row", name=f"{two_days_ago:%d %b}")
     expect(row).to_contain_text("3")
     csv_link = page.get_by_role("link", name="Download CSV: mentions per period and source")
-    assert urlparse(csv_link.get_attribute("href")).query == urlparse(page.url).query
+    csv_query = parse_qs(urlparse(csv_link.get_attribute("href")).query)
+    assert csv_query == {name: value for name, value in query.items() if name != "section"}
     assert_accessible(page)
+
+    sections = page.get_by_role("navigation", name="Report sections")
+    sections.get_by_role("link", name="How fast we answer").click()
+    expect(page.locator('[data-report="opened"]')).to_have_text("3")
+    expect(sections.get_by_role("link", name="How fast we answer")).to_have_attribute(
+        "aria-current", "page"
+    )
+    assert parse_qs(urlparse(page.url).query) == {**query, "section": ["answering"]}
+    expect(page.get_by_label("Period", exact=True)).to_have_value("7")
+    page.get_by_label("Period", exact=True).select_option(label="Last 30 days")
+    page.get_by_role("button", name="Show").click()
+    expect(page.locator('[data-report="opened"]')).to_have_text("4")  # the section is kept
 
 
 @pytest.mark.browser
@@ -93,11 +108,12 @@ def test_reports_fit_a_phone_and_pass_the_accessibility_check(
 ):
     page.set_viewport_size(PHONE)
     log_in(page, live_server.url, who)
-    page.goto(f"{live_server.url}/reports/?range=90")
-    for summary in page.get_by_text("The numbers as a table").all():
-        summary.click()
-    assert_fits_phone(page)
-    assert_accessible(page)
+    for slug in SECTIONS:
+        page.goto(f"{live_server.url}/reports/?section={slug}&range=90")
+        for summary in page.get_by_text("The numbers as a table").all():
+            summary.click()
+        assert_fits_phone(page)
+        assert_accessible(page)
 
 
 @pytest.mark.browser
