@@ -4,9 +4,10 @@ Seeds with bench/common.py's seed_mentions_and_cases, adds what the reports read
 replies, rating edits after a reply, remedies, root-cause tags, competitor sources and the
 pages' rating snapshots), counts the daily summary of mentions as the quarter-hourly task does
 (timed), then times each report query module over the last 30 and the last
-365 days, and the whole Reports page through Django's test client as an owner, against
-/healthz as the baseline (the inbox's first page is timed too, for scale). The aim: every
-report answers with p95 under 300 ms.
+365 days, and each section of the Reports page (one report per request) over the last 30 days
+and this year through Django's test client as an owner, against /healthz as the baseline (the
+inbox's first page is timed too, for scale). The aim: every report answers with p95 under
+300 ms.
 Run from the repository root: `python bench/bench_reports.py` (or `make bench`).
 """
 
@@ -142,10 +143,15 @@ def main() -> None:
     from django.contrib.auth import get_user_model
     from django.test import Client
 
+    from responses.reports.sections import SECTIONS
+
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(get_user_model().objects.get(email=OWNER_EMAIL))
-    pages = {f"Reports page, last {days} days": f"/reports/?range={days}" for days in (30, 90)}
-    pages["Reports page, this year"] = "/reports/?range=year"
+    pages = {
+        f"Reports page, {section.title}, {period}": f"/reports/?section={slug}&range={range_}"
+        for slug, section in SECTIONS.items()
+        for period, range_ in (("last 30 days", "30"), ("this year", "year"))
+    }
     for url in ("/healthz", "/", *pages.values()):  # warm caches, check every page answers
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
