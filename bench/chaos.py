@@ -10,6 +10,7 @@ served is stored and mailed, and prints one table row.
 
 from __future__ import annotations
 
+import argparse
 import atexit
 import os
 import signal
@@ -424,6 +425,11 @@ def script_executions() -> int:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", help="run only the faults whose name contains this text")
+    parser.add_argument("--repeat", type=int, default=1, help="run each chosen fault N times")
+    args = parser.parse_args()
+    faults = [f for f in FAULTS if not args.only or args.only in f] * args.repeat
     from chaos_hostile import Hostiles
 
     started = time.monotonic()
@@ -438,7 +444,7 @@ def main() -> None:
     )
     rows = []
     try:
-        for name in FAULTS:
+        for name in faults:
             stack.publishing = True
             stack.farm.publish()
             time.sleep(TICK * 2)  # mentions flowing: polls and sends in flight
