@@ -76,7 +76,7 @@ bench-scale: install-test
 
 # Faults (kill -9, Redis restart, dropped PostgreSQL connections, two beats, duplicates, 10x load)
 # and hostile documents against a stack of its own (database reviewwatch_chaos, redis-server on
-# port 6390); prints the README's "Reliability" table. About 12 minutes.
+# port 6390); prints the README's "Reliability" table. About 3 minutes.
 chaos: install-test
 	REDIS_URL=$(TEST_REDIS_URL) bash scripts/test-services.sh
 	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) bench/chaos.py
