@@ -65,6 +65,9 @@ class Outcome:
     log: PollLog | None = None
     counts: IngestCounts | None = None
     free_at: datetime | None = None  # host_busy: when the host may be asked again
+    # host_busy: whether the source's next poll time was moved to `free_at` (else the caller
+    # said it would come back by then itself).
+    rescheduled: bool = False
 
 
 def is_this_machine(ip: IPAddress) -> bool:
@@ -141,13 +144,21 @@ def acquire_poll_lock(source_id: int, now: datetime, holder: str = "") -> bool:
     )
 
 
-def poll_source_now(source_id: int, *, retry_in: float | None = None, holder: str = "") -> Outcome:
+def poll_source_now(
+    source_id: int,
+    *,
+    retry_in: float | None = None,
+    holder: str = "",
+    comes_back_within: timedelta = timedelta(0),
+) -> Outcome:
     """Poll synchronously. With `retry_in` (seconds), a network error returns "retry" instead
     of counting as a failure, and the next poll time leaves room for that retry. `holder`, the
     poll task's id, lets that task's second delivery take over what a killed run left held.
 
     Holds the source's poll lock and its host's lease for the whole poll: a host that is busy
-    (or within its minimum gap) returns "host_busy" with the next poll moved to when it frees.
+    (or within its minimum gap) returns "host_busy" with when it frees. A caller that comes
+    back by then itself (a host freeing within `comes_back_within`) keeps the source's next poll
+    time; otherwise it is moved to when the host frees, for the next dispatch.
     """
     now = timezone.now()
     if not Source.objects.filter(pk=source_id).exists():
@@ -157,10 +168,13 @@ def poll_source_now(source_id: int, *, retry_in: float | None = None, holder: st
     source = Source.objects.get(pk=source_id)
     if not scheduling.claim_host(source.host, now, holder):
         free_at = scheduling.host_free_at(source.host, now)
+        rescheduled = free_at - now > comes_back_within
         Source.objects.filter(pk=source_id).update(
-            poll_lock_until=None, poll_lock_holder="", next_poll_at=free_at
+            poll_lock_until=None,
+            poll_lock_holder="",
+            **({"next_poll_at": free_at} if rescheduled else {}),
         )
-        return Outcome("host_busy", free_at=free_at)
+        return Outcome("host_busy", free_at=free_at, rescheduled=rescheduled)
     try:
         outcome = _poll_logged(source, now, retry_in)
     finally:

@@ -115,11 +115,15 @@ def claim_host(host: str, now: datetime, holder: str = "") -> bool:
 
 
 def host_free_at(host: str, now: datetime) -> datetime:
-    """When the host's lease and minimum gap will next allow a request."""
+    """When the host's lease and minimum gap will next allow a request. A lease held now is
+    expected back after a typical poll (its expiry is only the bound for a poll that died)."""
     state = HostState.objects.filter(host=host).first()
     if state is None:
         return now
-    busy = state.busy_until + host_gap() if state.busy_until and state.busy_until > now else now
+    busy = now
+    if state.busy_until and state.busy_until > now:
+        expected_end = now + timedelta(seconds=POLL_ALLOWANCE_SECONDS)
+        busy = min(state.busy_until, expected_end) + host_gap()
     return max(state.next_allowed_at, busy)
 
 

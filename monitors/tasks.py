@@ -19,6 +19,9 @@ from monitors.reclassify import reclassify_chunk
 
 log = logging.getLogger(__name__)
 MAX_TRIES = 5
+# A poll whose host is busy, or within its minimum gap, for at most this long queues itself for
+# when the host frees, instead of waiting for the dispatch after that (up to a minute more).
+WAIT_FOR_HOST = timedelta(minutes=2)
 # The demo's first poll may come before this app's web server answers: try again this soon.
 DEMO_RETRY_SECONDS = 3
 DEMO_MAX_RETRIES = 40
@@ -52,10 +55,16 @@ def poll_source(self, source_id: int) -> str:
     countdown = min(600, 30 * 2**self.request.retries) * random.uniform(0.5, 1.5)
     may_retry = self.request.retries < self.max_retries
     outcome = poll_source_now(
-        source_id, retry_in=countdown if may_retry else None, holder=self.request.id or ""
+        source_id,
+        retry_in=countdown if may_retry else None,
+        holder=self.request.id or "",
+        comes_back_within=WAIT_FOR_HOST,
     )
     if outcome.status == "retry":
         raise self.retry(countdown=countdown)
+    if outcome.status == "host_busy" and not outcome.rescheduled:
+        wait = (outcome.free_at - timezone.now()).total_seconds() + random.uniform(0, 1)
+        poll_source.apply_async((source_id,), countdown=max(0.0, wait))
     return outcome.status
 
 

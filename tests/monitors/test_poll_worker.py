@@ -119,3 +119,24 @@ def test_poll_killed_in_its_pool_process_is_polled_again_within_seconds(
     source.refresh_from_db()
     assert source.poll_lock_until is None
     assert HostState.objects.get(host=source.host).busy_until is None
+
+
+def test_a_poll_that_finds_its_host_within_the_gap_comes_back_when_the_host_frees(
+    worker_env, tmp_path, httpserver
+):
+    """Two sources on one site polled at once: the second waits out the site's minimum gap in
+    the queue and is polled seconds later, not left for the next dispatch a minute on."""
+    httpserver.expect_request("/feed").respond_with_data(FEED, content_type="application/rss+xml")
+    first = Source.objects.create(name="First", url=httpserver.url_for("/feed"))
+    second = Source.objects.create(name="Second", url=httpserver.url_for("/feed?page=2"))
+    worker = CeleryWorker({**worker_env, "RW_HOST_MIN_GAP_SECONDS": "3"}, tmp_path / "w.log")
+    worker.wait_ready()
+    try:
+        poll_source.delay(first.pk)
+        poll_source.delay(second.pk)
+        wait_for(lambda: PollLog.objects.filter(outcome="ok").count() == 2, timeout=45)
+    finally:
+        worker.stop()
+    first_log, second_log = PollLog.objects.order_by("started_at")
+    assert (second_log.started_at - first_log.started_at).total_seconds() >= 3
+    assert Mention.objects.filter(source=second).count() == 30
