@@ -261,8 +261,10 @@ class Mention(models.Model):
         ]
         indexes = [
             models.Index(fields=["label", "subject", "-first_seen_at"]),
-            # "Other mentions by this author" (author__iexact compares UPPER(author)).
-            models.Index(Upper("author"), name="mention_author_upper"),
+            # "Other mentions by this author" (author__iexact compares UPPER(author)), and, with
+            # the source, "this author's other cases on this source", asked on every poll that
+            # opens cases: that one must not depend on the planner's row estimates.
+            models.Index(Upper("author"), "source", name="mention_author_upper_source"),
             # The most recent negative mentions of a report's range, for complaint phrases:
             # without it a year's read walks every mention of the year to find one in ten.
             models.Index(
