@@ -5,7 +5,8 @@ sanitiser and relative-URI resolution on). Two kinds of document: generated ones
 (an alert feed, a review page), and the largest real feeds of ../shared/corpus/feeds/ (RW_CORPUS
 names another corpus), each with the receivers that open cases on and off, where its time goes
 (parsing, classifying, the rest: mostly PostgreSQL's write of the text and its full-text index)
-and how many queries a poll makes; and the CPU a poll costs (this process and PostgreSQL's,
+and how many queries a poll makes, and a poll of the same feed again with one entry new (what
+most polls of a feed are); and the CPU a poll costs (this process and PostgreSQL's,
 steadier than wall-clock time on a busy machine). Also the worker time of a 304 and of an
 unchanged-body poll through a real local HTTP server.
 """
@@ -19,6 +20,7 @@ import statistics
 import threading
 import time
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -262,10 +264,25 @@ def main() -> None:
             ],
             REPEAT,
         )
+        seen = Source.objects.create(name=f"seen {path.name}", url="https://seen.example/")
+        ingest(
+            seen,
+            parse_feed(body, kind_headers, seen.url).records,
+            PollLog.objects.create(source=seen),
+        )
+
+        def again(body=body, kind_headers=kind_headers, seen=seen) -> None:
+            """The same feed polled again with one entry new (the others stored already)."""
+            records = parse_feed(body, kind_headers, seen.url).records
+            records[0] = replace(records[0], external_id=f"new-{next(counter)}")
+            ingest(seen, records, PollLog.objects.create(source=seen))
+
+        repoll = timed(again, REPEAT)
         print(f"  {path.name} ({len(body) // 1024} KB, {len(records)} entries)")
         report("    feedparser.parse() default", base)
         report("    ingest, receivers off", off, base)
         report("    ingest, receivers on", on, base)
+        report("    polled again, one entry new, receivers on", repoll, base)
         rest = statistics.median(off) - statistics.median(parsing) - statistics.median(classifying)
         print(
             f"    receivers off: parse {statistics.median(parsing) * 1000:.1f} ms, classify"
