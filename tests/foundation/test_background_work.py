@@ -47,7 +47,9 @@ def free_port() -> int:
 # Beat sends its first heartbeat a minute after it starts: with start-up on a loaded machine
 # running tests in parallel, the suite's 120 s per test is too tight.
 @pytest.mark.timeout(300)
-def test_runall_serves_login_runs_worker_and_beat_and_stops_on_sigterm(tmp_path):
+def test_runall_serves_login_runs_worker_and_beat_restarts_a_killed_worker_and_stops_on_sigterm(
+    tmp_path,
+):
     """What `make run` does, on the embedded defaults: SQLite and the filesystem broker."""
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     env.update(
@@ -87,11 +89,16 @@ def test_runall_serves_login_runs_worker_and_beat_and_stops_on_sigterm(tmp_path)
             ),
             timeout=150,
         )
+        worker = int(re.search(r"worker pid (\d+)", log_path.read_text())[1])
+        os.killpg(worker, signal.SIGKILL)  # the out-of-memory killer, say
+        wait_for(lambda: "worker started again" in log_path.read_text(), timeout=30)
+        wait_for(lambda: log_path.read_text().count("ready.") == 2, timeout=90)
     finally:
         proc.send_signal(signal.SIGTERM)
         code = proc.wait(timeout=40)
     output = log_path.read_text()
     assert code == 0, output[-3000:]
+    assert "worker exited with code -9; starting it again in 1 s" in output
     assert "Stopped web, worker and beat." in output
 
 
@@ -101,3 +108,31 @@ def _get(url: str):
         return requests.get(url, timeout=2)
     except requests.RequestException:
         return None
+
+
+def test_runall_stops_everything_when_a_part_keeps_exiting(monkeypatch, capsys):
+    """A worker that dies again at once is broken, not unlucky: after a restart or two, all
+    three stop with a non-zero code, so a service manager or a person notices."""
+    from reviewwatch.management.commands import runall
+
+    monkeypatch.setattr(runall, "MAX_RESTARTS", 2)
+    waiting = [sys.executable, "-c", "import time; time.sleep(60)"]
+    command = runall.Command()
+    command.commands = lambda host, port: {
+        "web": waiting,
+        "worker": [sys.executable, "-c", "import sys; sys.exit(3)"],
+        "beat": waiting,
+    }
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    started = time.monotonic()
+    try:
+        with pytest.raises(SystemExit) as stopped:
+            command.handle(host="127.0.0.1", port="0")
+    finally:
+        for sig, handler in handlers.items():  # runall takes these over for its own process
+            signal.signal(sig, handler)
+    assert stopped.value.code == 1
+    assert time.monotonic() - started < 30
+    err = capsys.readouterr().err
+    assert "worker exited with code 3; starting it again in 1 s" in err
+    assert "worker exited 2 times in 300 s (last code 3); stopping." in err
