@@ -28,7 +28,7 @@ from responses.forms import InboxFilterForm, MentionFilterForm, active_people
 from responses.inbox import filtered_cases
 from responses.mention_list import filtered_mentions
 from responses.models import Case
-from responses.views_inbox import first_line
+from responses.views.inbox import first_line
 
 CHUNK_ROWS = 2000  # rows fetched per round trip to the cursor
 ROWS_PER_WRITE = 500  # rows joined into one piece of the response

@@ -1,7 +1,7 @@
 from django.urls import path
 
-from responses import views_incident_scripts as scripts
-from responses import views_incidents as v
+from responses.views import incident_scripts as scripts
+from responses.views import incidents as v
 
 urlpatterns = [
     path("incidents/", v.incident_list, name="incidents"),

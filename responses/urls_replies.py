@@ -1,9 +1,9 @@
 from django.urls import path
 
-from responses import views_case_care as care
-from responses import views_platform_replies as platform
-from responses import views_replies as v
-from responses.views_approvals import awaiting_approval
+from responses.views import case_care as care
+from responses.views import platform_replies as platform
+from responses.views import replies as v
+from responses.views.approvals import awaiting_approval
 
 urlpatterns = [
     path("approvals/", awaiting_approval, name="approvals"),

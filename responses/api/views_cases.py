@@ -32,7 +32,7 @@ from responses.forms import (
 )
 from responses.inbox import inbox_page
 from responses.models import Case, Event, Health, Note
-from responses.views_inbox import resolve_assignee
+from responses.views.inbox import resolve_assignee
 
 RELATED = ("mention__source", "assignee")
 

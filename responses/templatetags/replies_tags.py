@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from responses.followups import due_followups_for
 from responses.models import Case
-from responses.views_replies import panel_context
+from responses.views.replies import panel_context
 
 register = template.Library()
 

@@ -16,7 +16,7 @@ from responses import posting, replies
 from responses.models import Case, PlatformPost, ReplyDraft
 from responses.posting import PostingRefused
 from responses.tasks import send_platform_post
-from responses.views_replies import _case, _panel
+from responses.views.replies import _case, _panel
 from reviewwatch.queue import BROKER_DOWN, enqueue
 from reviewwatch.roles import owner_required
 

@@ -29,7 +29,7 @@ from responses.forms import (
     active_people,
 )
 from responses.models import Case, Event, Tag
-from responses.views_inbox import inbox_row, resolve_assignee
+from responses.views.inbox import inbox_row, resolve_assignee
 
 OTHER_MENTIONS_SHOWN = 20
 # The htmx event that makes the case page's timeline fetch itself again.

@@ -1,5 +1,5 @@
 """The case page's side panel beyond triage: remedies offered and delivered, follow-ups, and
-blocking an author. Each answers like the triage actions (responses/views_case.py): with htmx
+blocking an author. Each answers like the triage actions (responses/views/case.py): with htmx
 the re-rendered side panel, otherwise back to the case page."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from responses import followups
 from responses.models import FollowUp, Remedy
 from responses.reply_forms import form_error
-from responses.views_case import answer_with_panel, load_case
+from responses.views.case import answer_with_panel, load_case
 from reviewwatch.roles import owner_required
 
 

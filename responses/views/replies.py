@@ -1,6 +1,6 @@
 """The replies panel of the case page (draft, tone, approval, posting) and the owner's
 reply-template library. Remedies, follow-ups and blocking live in the side panel
-(responses/views_case_care.py).
+(responses/views/case_care.py).
 
 With htmx an action answers with the re-rendered panel; an action that changes the case itself
 (posted, resolved) asks htmx to reload the page, so the triage panel's version stays current.
@@ -30,7 +30,7 @@ from responses.models import (
 )
 from responses.reply_forms import DecisionForm, PostedForm, ReplyTextForm, StartForm, form_error
 from responses.text_diff import word_changes
-from responses.views_case import CASE_CHANGED
+from responses.views.case import CASE_CHANGED
 from reviewwatch.roles import is_owner, owner_required
 
 STALE = (
