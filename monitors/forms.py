@@ -103,7 +103,7 @@ class SourceForm(forms.ModelForm):
         # No maxlength in the page: a browser would cut a long pasted address silently, where
         # the form says why it is refused.
         self.fields["url"].widget.attrs.pop("maxlength", None)
-        # Platform sources are added from their connection (monitors/views_connections.py).
+        # Platform sources are added from their connection (monitors/views/connections.py).
         self.fields["kind"].choices = [
             (value, label) for value, label in Source.Kind.choices if value not in Platform.values
         ]

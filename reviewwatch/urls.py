@@ -21,7 +21,7 @@ urlpatterns = [
     path("users/<int:user_id>/role", views.change_role, name="change_role"),
     path("users/<int:user_id>/active", views.toggle_active, name="toggle_active"),
     path("admin/", admin.site.urls),
-    path("demo/", include("monitors.urls_demo")),
+    path("demo/", include("monitors.urls.demo")),
     path("", include("monitors.urls")),
     path("", include("responses.urls")),
     path("", include("responses.urls_replies")),

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 
 from monitors.forms import SourceForm
 from monitors.models import Source, Subject
-from monitors.views import apply_state_change, pause
+from monitors.views.sources import apply_state_change, pause
 from responses.api.base import ApiView
 from responses.api.common import ErrorSerializer, IsOwner, checked_form, errors
 from responses.api.serializers import SourceSerializer

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.timesince import timesince, timeuntil
 from django.views.decorators.http import require_GET, require_POST
 
-from monitors import scheduling, views_connections
+from monitors import scheduling
 from monitors.fetch import FetchError
 from monitors.forms import SourceForm
 from monitors.ingest import announce_history, announce_pending_negatives, unannounced_negatives
@@ -38,6 +38,7 @@ from monitors.parsers.base import ParseError
 from monitors.polling import RobotsDisallowed
 from monitors.preview import Preview, preview
 from monitors.tasks import poll_source
+from monitors.views.connections import platform_source_edit
 from reviewwatch.queue import BROKER_DOWN, enqueue
 from reviewwatch.roles import owner_required
 
@@ -328,7 +329,7 @@ def source_add(request: HttpRequest) -> HttpResponse:
 def source_edit(request: HttpRequest, pk: int) -> HttpResponse:
     source = get_object_or_404(Source, pk=pk)
     if source.is_platform:
-        return views_connections.platform_source_edit(request, source)
+        return platform_source_edit(request, source)
     return edit_source(request, source)
 
 

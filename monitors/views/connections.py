@@ -21,7 +21,7 @@ from monitors.models import Connection, Source
 from monitors.platforms import all_specs, base_url, spec_for
 from monitors.platforms.base import PlatformSpec
 from monitors.tasks import test_connection
-from monitors.views_connection_signin import callback_url
+from monitors.views.connection_signin import callback_url
 from reviewwatch.queue import BROKER_DOWN, enqueue
 from reviewwatch.roles import owner_required
 
