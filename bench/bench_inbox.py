@@ -2,7 +2,8 @@
 
 Seeds with bench/common.py's seed_mentions_and_cases (INSERT ... SELECT generate_series), then
 times whole requests through Django's test client: the first page, a filtered page, page 500
-(keyset cursor) and a full-text search, against /healthz as the baseline.
+(keyset cursor), a full-text search and the cases of red customers (every author with a case is
+a customer: a tenth red, a fifth yellow), against /healthz as the baseline.
 Run from the repository root: `python bench/bench_inbox.py` (or `make bench`).
 """
 
@@ -21,9 +22,39 @@ def page_500_cursor() -> str:
     return Cursor.of(ordered[499 * PAGE_SIZE - 1]).encode()
 
 
+# A customer for each author (on each source) of a case, made as the customers receiver does.
+SEED_CUSTOMERS = """
+INSERT INTO responses_customer (name, email, first_record_key, health, health_reason,
+                                health_since, created_at)
+SELECT author, '', source_id || ':' || upper(author),
+       CASE WHEN k % 10 = 0 THEN 'red' WHEN k % 5 = 1 THEN 'yellow' ELSE 'green' END,
+       '', now(), now()
+FROM (SELECT DISTINCT m.source_id, m.author, row_number() OVER () AS k
+      FROM (SELECT DISTINCT m.source_id, m.author FROM responses_case c
+            JOIN monitors_mention m ON m.id = c.mention_id) m) authors
+"""
+SEED_RECORDS = """
+INSERT INTO responses_customerrecord (customer_id, source_id, author, author_key, created_at)
+SELECT id, split_part(first_record_key, ':', 1)::int, name, upper(name), now()
+FROM responses_customer
+"""
+
+
+def seed_customers() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(SEED_CUSTOMERS)
+        cursor.execute(SEED_RECORDS)
+        cursor.execute("ANALYZE")
+        cursor.execute("SELECT health, count(*) FROM responses_customer GROUP BY 1 ORDER BY 1")
+        print("customers: " + ", ".join(f"{n:,} {health}" for health, n in cursor.fetchall()))
+
+
 def main() -> None:
     setup_django("inbox")
     seed_mentions_and_cases()
+    seed_customers()
     from django.contrib.auth import get_user_model
     from django.test import Client
 
@@ -37,6 +68,7 @@ def main() -> None:
         "filtered (source, <=2★, unassigned)": f"/?source={source}&rating=2&assignee=unassigned",
         "page 500 (keyset cursor)": f"/?after={page_500_cursor()}",
         "search 'refund waiter'": "/?q=refund+waiter",
+        "cases of red customers": "/?health=red",
     }
     for url in requests.values():  # warm caches and check every page answers
         response = client.get(url)
