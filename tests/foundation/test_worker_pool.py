@@ -34,6 +34,7 @@ def kill_and_wait(proc) -> None:
 
 
 def test_a_reconnect_right_after_a_pool_process_died_does_not_stop_the_worker(pool):
+    assert AsynPool._track_child_process.__module__ == "reviewwatch.worker_pool"
     hub = Hub()
     try:
         for proc in pool._pool:
