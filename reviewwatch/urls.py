@@ -24,9 +24,9 @@ urlpatterns = [
     path("demo/", include("monitors.urls.demo")),
     path("", include("monitors.urls")),
     path("", include("responses.urls")),
-    path("", include("responses.urls_replies")),
-    path("", include("responses.urls_digests")),
-    path("", include("responses.urls_customers")),
+    path("", include("responses.urls.replies")),
+    path("", include("responses.urls.digests")),
+    path("", include("responses.urls.customers")),
     path("", include("responses.api.urls")),
 ]
 

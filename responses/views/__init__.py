@@ -1,2 +1,2 @@
-"""The responses pages, one module per page or concern; the URLconfs (responses/urls*.py) route
+"""The responses pages, one module per page or concern; the URLconfs (responses/urls/) route
 to them."""

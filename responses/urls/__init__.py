@@ -24,6 +24,6 @@ urlpatterns = [
     path("cases/<int:case_id>/notes", case.note, name="case_note"),
     path("cases/<int:case_id>/timeline", case.timeline, name="case_timeline"),
     path("cases/<int:case_id>/merge", case.merge, name="case_merge"),
-    path("", include("responses.urls_incidents")),
-    path("", include("responses.urls_notify")),
+    path("", include("responses.urls.incidents")),
+    path("", include("responses.urls.notify")),
 ]
