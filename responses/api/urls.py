@@ -8,8 +8,8 @@ from drf_spectacular.renderers import OpenApiJsonRenderer
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.permissions import AllowAny
 
-from responses.api import pages, views_cases, views_mentions, views_replies, views_reports
-from responses.api import views_sources as sources
+from responses.api import pages
+from responses.api.views import cases, mentions, replies, reports, sources
 
 
 class OpenApiDocument(SpectacularAPIView):
@@ -35,19 +35,19 @@ def api(route: str, view, name: str):
 
 urlpatterns = [
     api("openapi.json", OpenApiDocument, "api_schema"),
-    api("mentions", views_mentions.MentionList, "api_mentions"),
-    api("mentions/<int:mention_id>", views_mentions.MentionDetail, "api_mention"),
-    api("cases", views_cases.CaseList, "api_cases"),
-    api("cases/<int:case_id>", views_cases.CaseDetail, "api_case"),
-    api("cases/<int:case_id>/notes", views_cases.CaseNotes, "api_case_notes"),
-    api("cases/<int:case_id>/reply", views_replies.Reply, "api_reply"),
-    api("cases/<int:case_id>/reply/submit", views_replies.ReplySubmit, "api_reply_submit"),
-    api("cases/<int:case_id>/reply/approve", views_replies.ReplyApprove, "api_reply_approve"),
+    api("mentions", mentions.MentionList, "api_mentions"),
+    api("mentions/<int:mention_id>", mentions.MentionDetail, "api_mention"),
+    api("cases", cases.CaseList, "api_cases"),
+    api("cases/<int:case_id>", cases.CaseDetail, "api_case"),
+    api("cases/<int:case_id>/notes", cases.CaseNotes, "api_case_notes"),
+    api("cases/<int:case_id>/reply", replies.Reply, "api_reply"),
+    api("cases/<int:case_id>/reply/submit", replies.ReplySubmit, "api_reply_submit"),
+    api("cases/<int:case_id>/reply/approve", replies.ReplyApprove, "api_reply_approve"),
     api("sources", sources.SourceList, "api_sources"),
     api("sources/<int:source_id>", sources.SourceDetail, "api_source"),
     api("sources/<int:source_id>/pause", sources.SourcePause, "api_source_pause"),
-    api("reports", views_reports.ReportList, "api_reports"),
-    api("reports/<slug:report>", views_reports.ReportDetail, "api_report"),
+    api("reports", reports.ReportList, "api_reports"),
+    api("reports/<slug:report>", reports.ReportDetail, "api_report"),
     path("api/v1/", pages.api_reference, name="api_reference"),
     path("api/v1/<path:rest>", not_found, name="api_not_found"),
     path("settings/api-tokens/", pages.api_tokens, name="api_tokens"),

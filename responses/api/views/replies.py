@@ -14,7 +14,7 @@ from responses import replies, reply_placeholders
 from responses.api.base import ApiView
 from responses.api.common import ErrorSerializer, IsOwner, checked_form, errors
 from responses.api.serializers import ReplySerializer
-from responses.api.views_cases import _case
+from responses.api.views.cases import _case
 from responses.models import Case, ReplyDraft
 from responses.reply_forms import DecisionForm, ReplyTextForm
 
