@@ -91,7 +91,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
-    "reviewwatch.views_errors.StyledMethodNotAllowedMiddleware",
+    "reviewwatch.views.errors.StyledMethodNotAllowedMiddleware",
 ]
 
 ROOT_URLCONF = "reviewwatch.urls"
@@ -213,7 +213,7 @@ DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "ReviewWatch <reviewwatch@loca
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-CSRF_FAILURE_VIEW = "reviewwatch.views_errors.csrf_failure"
+CSRF_FAILURE_VIEW = "reviewwatch.views.errors.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

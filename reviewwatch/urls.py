@@ -2,12 +2,12 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from reviewwatch import views
 from reviewwatch.login import EmailLoginForm, ThrottledPasswordResetView
+from reviewwatch.views import public, users
 
 urlpatterns = [
-    path("healthz", views.healthz, name="healthz"),
-    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("healthz", public.healthz, name="healthz"),
+    path("robots.txt", public.robots_txt, name="robots_txt"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(authentication_form=EmailLoginForm),
@@ -15,11 +15,11 @@ urlpatterns = [
     ),
     path("accounts/password_reset/", ThrottledPasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("users/", views.users, name="users"),
-    path("users/invite", views.invite, name="invite"),
-    path("users/<int:user_id>/invite", views.resend_invitation, name="resend_invitation"),
-    path("users/<int:user_id>/role", views.change_role, name="change_role"),
-    path("users/<int:user_id>/active", views.toggle_active, name="toggle_active"),
+    path("users/", users.users, name="users"),
+    path("users/invite", users.invite, name="invite"),
+    path("users/<int:user_id>/invite", users.resend_invitation, name="resend_invitation"),
+    path("users/<int:user_id>/role", users.change_role, name="change_role"),
+    path("users/<int:user_id>/active", users.toggle_active, name="toggle_active"),
     path("admin/", admin.site.urls),
     path("demo/", include("monitors.urls.demo")),
     path("", include("monitors.urls")),
@@ -30,5 +30,5 @@ urlpatterns = [
     path("", include("responses.api.urls")),
 ]
 
-handler404 = "reviewwatch.views_errors.page_not_found"
-handler403 = "reviewwatch.views_errors.permission_denied"
+handler404 = "reviewwatch.views.errors.page_not_found"
+handler403 = "reviewwatch.views.errors.permission_denied"

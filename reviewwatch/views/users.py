@@ -1,57 +1,21 @@
-"""Health check and the owner's Users page (invite, re-send an invitation, change role,
-deactivate)."""
+"""The owner's Users page: invite, re-send an invitation, change role, deactivate."""
 
 from __future__ import annotations
 
-import logging
 import uuid
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST
 
 from reviewwatch.forms import InviteForm, RoleForm
-from reviewwatch.health import check_broker, check_database
 from reviewwatch.invitations import is_invited
 from reviewwatch.queue import BROKER_DOWN, enqueue
-from reviewwatch.roles import is_owner, owner_required, role_of, set_role
+from reviewwatch.roles import owner_required, role_of, set_role
 from reviewwatch.tasks import send_invitation
-
-logger = logging.getLogger(__name__)
-
-
-@login_not_required
-@never_cache
-@require_GET
-def healthz(request: HttpRequest) -> JsonResponse:
-    """ok or failing per part for anyone; why it fails goes to the log and to logged-in owners."""
-    errors = {"database": check_database(), "broker": check_broker()}
-    for part, error in errors.items():
-        if error is not None:
-            logger.warning("healthz: %s failing: %s", part, error)
-    # Reading the session needs the database, so reasons are shown only while it answers.
-    show_reasons = errors["database"] is None and is_owner(request.user)
-    body = {
-        part: "ok" if error is None else (f"failing: {error}" if show_reasons else "failing")
-        for part, error in errors.items()
-    }
-    healthy = all(error is None for error in errors.values())
-    return JsonResponse(body, status=200 if healthy else 503)
-
-
-ROBOTS_TXT = "User-agent: *\nAllow: /demo/\nDisallow: /\n"
-
-
-@login_not_required
-@require_GET
-def robots_txt(request: HttpRequest) -> HttpResponse:
-    """A private app: nothing to index, except the demo's sample pages the demo polls."""
-    return HttpResponse(ROBOTS_TXT, content_type="text/plain")
 
 
 @owner_required
