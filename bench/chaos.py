@@ -1,7 +1,8 @@
 """`make chaos`: faults and hostile inputs against a running stack, counted against its logs.
 
 The stack: PostgreSQL (database reviewwatch_chaos), a redis-server of its own on port 6390 (so
-it can be restarted), a real Celery worker (prefork, 2 processes) and beat, the feed farm and
+it can be restarted), a real Celery worker (prefork, 2 processes; started again if it exits, as
+docker compose's restart policy and `make run` do, and counted) and beat, the feed farm and
 an SMTP server (bench/chaos_farm.py). Time is compressed: every ROUND seconds each feed gets
 new items and every source is due again (a poll interval); this driver also sends the beat's
 dispatch and digest ticks every TICK seconds. After each fault it waits until what the farm
@@ -35,8 +36,8 @@ DB = "reviewwatch_chaos"
 OWNER = "chaos-owner@example.com"
 
 
-def launch(args: list[str], env: dict[str, str], log: str) -> subprocess.Popen:
-    out = open(ROOT / "var" / log, "w")  # noqa: SIM115 - lives as long as the process
+def launch(args: list[str], env: dict[str, str], log: str, mode: str = "w") -> subprocess.Popen:
+    out = open(ROOT / "var" / log, mode)  # noqa: SIM115 - lives as long as the process
     return subprocess.Popen(
         args, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
     )
@@ -106,13 +107,14 @@ class Stack:
 
         django.setup()
         self.worker = self.start_worker()
+        self.worker_restarts = 0
         self.beats = [self.start_beat("chaos-beat.log")]
         self.memory_peak_kb = 0
         self.running = True
         self.publishing = True
         threading.Thread(target=self._clock, daemon=True).start()
 
-    def start_worker(self) -> subprocess.Popen:
+    def start_worker(self, mode: str = "w") -> subprocess.Popen:
         args = [
             sys.executable,
             "-m",
@@ -125,7 +127,7 @@ class Stack:
             "-l",
             "WARNING",
         ]
-        return launch(args, self.env, "chaos-worker.log")
+        return launch(args, self.env, "chaos-worker.log", mode)
 
     def start_beat(self, log: str) -> subprocess.Popen:
         args = [
@@ -157,6 +159,9 @@ class Stack:
 
         last_round = 0.0
         while self.running:
+            if self.worker.poll() is not None:  # as docker compose and `make run` do
+                self.worker_restarts += 1
+                self.worker = self.start_worker(mode="a")  # keep the log of why it exited
             try:
                 if time.monotonic() - last_round > ROUND:
                     last_round = time.monotonic()
@@ -373,6 +378,7 @@ COLUMNS = [
     "digest repeated",
     "digest skipped",
     "stuck",
+    "worker restarts",
 ]
 
 
@@ -448,10 +454,11 @@ def main() -> None:
             stack.publishing = True
             stack.farm.publish()
             time.sleep(TICK * 2)  # mentions flowing: polls and sends in flight
-            begun = time.monotonic()
+            begun, restarts = time.monotonic(), stack.worker_restarts
             fault(stack, name)
             stack.publishing = False  # let it settle, then count
             figures, took = settle(stack, begun)
+            figures["worker restarts"] = stack.worker_restarts - restarts
             rows.append((name, figures, took))
             print(f"  {name}: {figures} recovered in {took and round(took)} s", flush=True)
         hostile = hostile_row(stack, hostiles)
