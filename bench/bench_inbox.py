@@ -29,7 +29,7 @@ INSERT INTO responses_customer (name, email, first_record_key, health, health_re
 SELECT author, '', source_id || ':' || upper(author),
        CASE WHEN k % 10 = 0 THEN 'red' WHEN k % 5 = 1 THEN 'yellow' ELSE 'green' END,
        '', now(), now()
-FROM (SELECT DISTINCT m.source_id, m.author, row_number() OVER () AS k
+FROM (SELECT m.source_id, m.author, row_number() OVER () AS k
       FROM (SELECT DISTINCT m.source_id, m.author FROM responses_case c
             JOIN monitors_mention m ON m.id = c.mention_id) m) authors
 """

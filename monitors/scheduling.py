@@ -100,13 +100,20 @@ def claim_host(host: str, now: datetime, holder: str = "") -> bool:
     """Take the host's lease if nobody holds it and its minimum gap has passed.
 
     A lease still held by `holder` (a poll task id) was left by that same task's earlier run,
-    whose worker was killed: it is given up first, as if that run had just ended.
+    whose worker was killed: it is given up, as if that run had just ended, and tried again.
     """
     HostState.objects.bulk_create(
         [HostState(host=host, next_allowed_at=now)], ignore_conflicts=True
     )
-    if holder:
-        release_host(host, now, holder=holder)
+    if _take_lease(host, now, holder):
+        return True
+    if not holder:
+        return False
+    release_host(host, now, holder=holder)
+    return _take_lease(host, now, holder)
+
+
+def _take_lease(host: str, now: datetime, holder: str) -> bool:
     return bool(
         HostState.objects.filter(host=host, next_allowed_at__lte=now)
         .filter(Q(busy_until__isnull=True) | Q(busy_until__lt=now))

@@ -125,7 +125,7 @@ def build_report(scope: ReportScope, now: datetime) -> MonthlyReport:
     everyone, scope = scope, replace(scope, subject=Subject.OURS)
     found = volume(scope)
     month_before_that = month_scope(month_before(scope.first_day), scope.zone)
-    answering = responsiveness(scope, now)
+    answering = responsiveness(scope, now, per_person=False)
     return MonthlyReport(
         scope=scope,
         volume=found,

@@ -77,7 +77,7 @@ def public_rating_rows(scope: ReportScope, zone: tzinfo) -> Rows:
 
 
 def priority_rows(scope: ReportScope, zone: tzinfo) -> Rows:
-    for row in responsiveness(scope, timezone.now()).by_priority:
+    for row in responsiveness(scope, timezone.now(), per_person=False).by_priority:
         yield [row.label, str(row.cases), str(row.due), str(row.within_target)]
 
 
