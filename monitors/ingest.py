@@ -3,9 +3,11 @@
 The database does the deduplication: (source, external_id) is unique and inserts use
 ON CONFLICT DO NOTHING, so a repeated poll or a duplicated task creates nothing new.
 Edits are applied with a conditional UPDATE on the old content hash, so an edit seen twice
-makes one revision. A negative mention about us is announced once: the announcement marks
-`negative_announced_at` with a conditional UPDATE in the same transaction as the receivers,
-one UPDATE and one signal for all of a poll's new negatives.
+makes one revision. A negative mention about us is announced once: a poll's new negatives are
+stored already marked (`negative_announced_at`) and announced with one signal in the same
+transaction, its receivers in a savepoint; if they fail, the marks are taken back and the
+negatives wait, with any other unannounced ones (an edit that turned a review negative), for
+the claim that runs after every poll: a conditional UPDATE in the receivers' transaction.
 
 A new source's old entries are history, not news: a mention published more than the source's
 `history_days` before it was added (or before its first successful poll) is stored and
@@ -34,6 +36,10 @@ from monitors.signals import mention_revised, mentions_created, negative_mention
 from monitors.storable import storable
 
 REVISED_FIELDS = ("title", "text", "rating")
+# An unchanged mention's `last_seen_at` is moved on at most this often: to the day is what it
+# tells, and rewriting every listed row on every poll (a new row version of long text, and an
+# entry in each index, full-text included) would cost more than the rest of the poll.
+LAST_SEEN_PRECISION = timedelta(days=1)
 MAX_EXTERNAL_ID = Mention._meta.get_field("external_id").max_length
 log = logging.getLogger(__name__)
 
@@ -109,21 +115,43 @@ def _unique_records(records: list[ReviewRecord]) -> list[ReviewRecord]:
 def ingest(
     source: Source, records: list[ReviewRecord], poll: PollLog, now: datetime | None = None
 ) -> IngestCounts:
-    """Store one document's records in one transaction; once it has committed, announce the
-    new negatives in a second one, with their receivers (a savepoint each)."""
+    """Store one document's records and announce its new negatives in one transaction (a
+    worker killed halfway leaves nothing half done); once it has committed, announce whatever
+    else is pending on the source."""
     now = now or timezone.now()
     with transaction.atomic():
-        counts = _store(source, records, poll, now)
+        counts, negatives = _store(source, records, poll, now)
+        if negatives:
+            _announce_stored(negatives)
     announce_pending_negatives(source, now)
     return counts
 
 
+def _announce_stored(negatives: list[Mention]) -> None:
+    """Send `negative_mentions` for new negatives stored already marked as announced. If a
+    receiver fails, its work is rolled back and the marks are taken back, so the claim after
+    the poll (`announce_pending_negatives`) retries them, one by one if need be."""
+    try:
+        with transaction.atomic():
+            negative_mentions.send(sender=Mention, mentions=negatives)
+    except Exception:
+        log.exception("announcing the new negatives together failed; they wait for the claim")
+        Mention.objects.filter(pk__in=[mention.pk for mention in negatives]).update(
+            negative_announced_at=None
+        )
+        for mention in negatives:
+            mention.negative_announced_at = None
+
+
 def _store(
     source: Source, records: list[ReviewRecord], poll: PollLog, now: datetime
-) -> IngestCounts:
+) -> tuple[IngestCounts, list[Mention]]:
     """A constant number of queries, however many records: one to find what is stored (and
     what the owner deleted), one for the rules and blocked authors, one INSERT for the new
-    mentions, and for edits one read, one UPDATE and one INSERT of their revisions."""
+    mentions, and for edits one read, one UPDATE and one INSERT of their revisions.
+
+    Returns the counts and the new mentions stored marked for announcement, in stored order:
+    the negatives about us (not history, not by a blocked author) that this call inserted."""
     counts = IngestCounts()
     records = _unique_records(records)
     # (pk, content hash) of what is already stored: whole rows only for the edited ones.
@@ -140,6 +168,8 @@ def _store(
         elif (stored := known.get(record.external_id)) is None:
             mention = _new_mention(source, record, digest, poll, now, rules, blocked)
             mention.imported_history = is_history(record.published_at, cutoff)
+            if needs_announcement(mention):
+                mention.negative_announced_at = now  # when it turned negative: the clock's start
             fresh.append(mention)
         elif stored[1] == digest:
             seen_again.append(stored[0])
@@ -154,15 +184,18 @@ def _store(
         counts.updated += applied
         counts.unchanged += len(edited) - applied
     if seen_again:
-        Mention.objects.filter(pk__in=seen_again).update(last_seen_at=now)
+        Mention.objects.filter(
+            pk__in=seen_again, last_seen_at__lt=now - LAST_SEEN_PRECISION
+        ).update(last_seen_at=now)
     store_public_replies(source, records, known.keys() - tombstoned)
-    if fresh:
-        stored = insert_new(fresh)
-        counts.new = len(stored)
-        counts.unchanged += len(fresh) - counts.new
-        if news := [mention for mention in stored if not mention.imported_history]:
-            mentions_created.send(sender=Mention, mentions=news)
-    return counts
+    if not fresh:
+        return counts, []
+    stored = insert_new(fresh)
+    counts.new = len(stored)
+    counts.unchanged += len(fresh) - counts.new
+    if news := [mention for mention in stored if not mention.imported_history]:
+        mentions_created.send(sender=Mention, mentions=news)
+    return counts, [mention for mention in stored if mention.negative_announced_at is not None]
 
 
 def history_cutoff(source: Source, now: datetime) -> datetime:

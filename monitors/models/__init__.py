@@ -229,6 +229,7 @@ class Mention(models.Model):
     first_seen_poll = models.ForeignKey(
         "PollLog", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The last poll that found it listed, to the day (monitors.ingest.LAST_SEEN_PRECISION).
     last_seen_at = models.DateTimeField(default=timezone.now)
     content_hash = models.CharField(max_length=64)
     subject = models.CharField(max_length=20, choices=Subject.choices, default=Subject.OURS)
@@ -271,6 +272,19 @@ class Mention(models.Model):
                 fields=["-first_seen_at", "-id"],
                 condition=models.Q(label="negative"),
                 name="mention_negative_recent",
+            ),
+            # The claim after every poll (monitors.ingest.announce_pending_negatives) finds the
+            # few negatives still to announce here, not among all of a source's mentions.
+            models.Index(
+                fields=["source"],
+                condition=models.Q(
+                    label="negative",
+                    subject="ours",
+                    author_blocked=False,
+                    imported_history=False,
+                    negative_announced_at__isnull=True,
+                ),
+                name="mention_to_announce",
             ),
         ]
 
