@@ -253,8 +253,8 @@ def fold_in_same_authors(opened: list[tuple[Mention, Case, bool]]) -> None:
     for item in opened:
         if author := item[0].author.strip():
             groups.setdefault((item[0].source_id, author.casefold()), []).append(item)
-    again = {key for key, group in groups.items() if len(group) > 1}
     fresh_ids = [case.pk for _, case, _ in opened]
+    earlier: set[tuple[int, str]] = set()  # authors with a case from before this poll
     for source_id in {source_id for source_id, _ in groups}:
         names = [
             group[0][0].author.strip()
@@ -263,12 +263,14 @@ def fold_in_same_authors(opened: list[tuple[Mention, Case, bool]]) -> None:
         ]
         found = _other_live_cases(source_id, names).exclude(pk__in=fresh_ids)
         for name in found.values_list("mention__author", flat=True):
-            again.add((source_id, name.strip().casefold()))
+            earlier.add((source_id, name.strip().casefold()))
+    again = earlier | {key for key, group in groups.items() if len(group) > 1}
     for key in again & groups.keys():
         group = groups[key]
         if all(just_opened for _, _, just_opened in group):
             first_mention, first_case, _ = group[0]
-            into = reopen_for_same_author(first_mention, first_case, True) or first_case
+            reopened = key in earlier and reopen_for_same_author(first_mention, first_case, True)
+            into = reopened or first_case
             merge_fresh_cases([case for _, case, _ in group[1:]], into)
         else:  # cases opened earlier by hand may be worked on: one at a time
             for mention, case, just_opened in group:
