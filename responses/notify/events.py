@@ -14,7 +14,7 @@ from datetime import datetime
 from functools import wraps
 from typing import ParamSpec
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from monitors.models import Mention, Revision, Source, stars
@@ -77,9 +77,17 @@ def case_data(case: Case) -> dict:
 
 
 def anyone_listening() -> bool:
-    """An installation without endpoints or channels records nothing (one query a hook)."""
-    endpoints = WebhookEndpoint.objects.filter(active=True).values("pk")
-    return endpoints.union(Channel.objects.values("pk")).exists()
+    """An installation without endpoints or channels records nothing (one query a hook, written
+    out: a poll asks it twice, and the ORM's union took three times the database's time)."""
+    endpoints = connection.ops.quote_name(WebhookEndpoint._meta.db_table)
+    channels = connection.ops.quote_name(Channel._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT EXISTS (SELECT 1 FROM {endpoints} WHERE active = %s)"
+            f" OR EXISTS (SELECT 1 FROM {channels})",
+            [True],
+        )
+        return bool(cursor.fetchone()[0])
 
 
 def when_listened(hook: Callable[P, None]) -> Callable[P, None]:
