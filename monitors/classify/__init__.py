@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from itertools import accumulate
 from typing import Literal, Protocol
 
 from monitors.classify.model import Reading, shipped_model
@@ -24,6 +25,7 @@ from monitors.classify.text import (
     normalise_apostrophes,
     phrase_pattern,
     split_sentences,
+    tokens,
 )
 
 __all__ = [
@@ -39,8 +41,19 @@ __all__ = [
 Label = Literal["negative", "neutral", "positive"]
 
 
+class Passage(Protocol):
+    def whole(self) -> Reading: ...
+
+    def stretch(self, start: int, end: int) -> Reading: ...
+
+
 class TextReader(Protocol):
+    """A model: `read` one text, or take its words as a `passage` to read the whole and then
+    sentence by sentence (a sentence is the stretch of words from `start` to `end`)."""
+
     def read(self, text: str) -> Reading: ...
+
+    def passage(self, words: list[str]) -> Passage: ...
 
 
 # Probabilities (of a complaint) from the model; see README "Negative or not, and why".
@@ -87,12 +100,17 @@ class _Sentence:
     number: int | None  # 1-based, None when the text is one sentence
 
 
-def _worst_sentence(text: str, whole: Reading, model: TextReader) -> _Sentence:
-    """Read sentence by sentence; only done when a complaint needs quoting or must be clear."""
+def _worst_sentence(text: str, whole: Reading, passage: Passage) -> _Sentence:
+    """Read sentence by sentence; only done when a complaint needs quoting or must be clear.
+
+    The text's words are its sentences' words one after another (sentences are cut only at
+    whitespace, and words never span it), so each sentence is a stretch of the words already
+    looked up."""
     sentences = split_sentences(text)
     if len(sentences) < 2:
         return _Sentence(whole, text, None)
-    readings = [model.read(sentence) for sentence in sentences]
+    ends = list(accumulate(len(tokens(sentence)) for sentence in sentences))
+    readings = list(map(passage.stretch, [0, *ends[:-1]], ends))
     number = max(range(len(readings)), key=lambda i: readings[i].negative)
     return _Sentence(readings[number], sentences[number], number + 1)
 
@@ -117,12 +135,12 @@ def _words(phrases: tuple[str, ...]) -> str:
 
 
 def _negative_text(
-    text: str, whole: Reading, model: TextReader, *, clear_only: bool
+    text: str, whole: Reading, passage: Passage, *, clear_only: bool
 ) -> tuple[float, str] | None:
     """(probability, reason) when the text reads as a complaint, else None."""
     if not clear_only and whole.negative < TEXT_NEGATIVE_AT:
         return None
-    worst = _worst_sentence(text, whole, model)
+    worst = _worst_sentence(text, whole, passage)
     if clear_only:
         clear_sentence = worst.number and worst.reading.negative >= CLEAR_SENTENCE_NEGATIVE_AT
         if whole.negative < CLEAR_NEGATIVE_AT and not clear_sentence:
@@ -201,14 +219,14 @@ def classify(
             return _rated(high_stars)
         return _result("neutral", 0.0, "language not supported" if text else "no text")
 
-    model = rules.model or shipped_model()
-    whole = model.read(text)
+    passage = (rules.model or shipped_model()).passage(tokens(text))
+    whole = passage.whole()
     allowed = _first_phrase_found(text, rules.never_flag)
     if allowed:
         not_negative = _rated(high_stars) if high_stars is not None else _not_negative_text(whole)
         return replace(not_negative, reason=f"owner rule: never flag '{unquoted(allowed)}'")
 
-    negative = _negative_text(text, whole, model, clear_only=high_stars is not None)
+    negative = _negative_text(text, whole, passage, clear_only=high_stars is not None)
     if negative:
         probability, reason = negative
         if high_stars is not None:

@@ -21,7 +21,7 @@ from typing import Any
 from monitors.classify import TextReader
 from monitors.classify.model import Reading, TextModel, sigmoid
 from monitors.classify.scoring import Figures, count
-from monitors.classify.text import features
+from monitors.classify.text import Lookup, features, tokens
 
 EPOCHS = 40
 LEARNING_RATE = 0.05  # per example, stochastic
@@ -62,14 +62,33 @@ class AdjustedModel:
         self.adjustment = adjustment
 
     def read(self, text: str) -> Reading:
-        found = features(text)
-        logit, known = self.shipped.logit_of(found)
-        words = self.adjustment.deltas.keys() & found
-        adjusted = self.adjustment.scale * logit + self.adjustment.shift
+        return self.passage(tokens(text)).whole()
+
+    def passage(self, words: list[str]) -> AdjustedPassage:
+        return AdjustedPassage(self, words)
+
+    def reading(self, known: frozenset[str], words: frozenset[str]) -> Reading:
+        """From the shipped model's known features and this installation's words."""
+        adjusted = self.adjustment.scale * self.shipped.logit_of(known) + self.adjustment.shift
         if words:
             adjusted += sum(self.adjustment.deltas[w] for w in words) / math.sqrt(len(words))
         # The reason still names the shipped model's heaviest words on the side it landed on.
         return Reading(sigmoid(adjusted), known, self.shipped)
+
+
+class AdjustedPassage:
+    """`Passage` for the adjusted model."""
+
+    def __init__(self, model: AdjustedModel, words: list[str]):
+        self.model = model
+        self.shipped = Lookup(model.shipped.weights, words)
+        self.local = Lookup(model.adjustment.deltas, words)
+
+    def whole(self) -> Reading:
+        return self.model.reading(self.shipped.whole, self.local.whole)
+
+    def stretch(self, start: int, end: int) -> Reading:
+        return self.model.reading(self.shipped.within(start, end), self.local.within(start, end))
 
 
 def fit(model: TextModel, examples: list[Example]) -> Adjustment:

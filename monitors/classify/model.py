@@ -17,7 +17,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from monitors.classify.text import explains, features, readable
+from monitors.classify.text import Lookup, explains, readable, tokens
 
 WEIGHTS_FILE = "negative_model.json.gz"
 FORMAT = 1
@@ -39,6 +39,21 @@ class Reading:
         return self.model.phrases(self.known, toward_negative=self.negative >= 0.5)
 
 
+class Passage:
+    """A text's words, to read as a whole and then sentence by sentence: a sentence is a
+    stretch of the words (start and end positions), read as if it were a text of its own."""
+
+    def __init__(self, model: TextModel, words: list[str]):
+        self.model = model
+        self.lookup = Lookup(model.weights, words)
+
+    def whole(self) -> Reading:
+        return self.model.reading(self.lookup.whole)
+
+    def stretch(self, start: int, end: int) -> Reading:
+        return self.model.reading(self.lookup.within(start, end))
+
+
 class TextModel:
     def __init__(self, bias: float, weights: dict[str, float], about: dict[str, Any]):
         self.bias = bias
@@ -58,20 +73,25 @@ class TextModel:
             return cls.from_data(json.load(handle))
 
     def read(self, text: str) -> Reading:
-        logit, known = self.logit(text)
-        return Reading(sigmoid(logit), known, self)
+        return self.passage(tokens(text)).whole()
+
+    def passage(self, words: list[str]) -> Passage:
+        return Passage(self, words)
+
+    def reading(self, known: frozenset[str]) -> Reading:
+        return Reading(sigmoid(self.logit_of(known)), known, self)
 
     def logit(self, text: str) -> tuple[float, frozenset[str]]:
         """The score before the sigmoid, and the text's features this model weighs."""
-        return self.logit_of(features(text))
+        known = Lookup(self.weights, tokens(text)).whole
+        return self.logit_of(known), known
 
-    def logit_of(self, found: set[str]) -> tuple[float, frozenset[str]]:
-        """`logit` for features already worked out."""
-        known = frozenset(self.weights.keys() & found)
+    def logit_of(self, known: frozenset[str]) -> float:
+        """`logit` for the known features already worked out."""
         if not known:
-            return self.bias, known
+            return self.bias
         # Training scaled each text's features to unit length: 1/sqrt(n) each.
-        return self.bias + sum(map(self.weights.__getitem__, known)) / math.sqrt(len(known)), known
+        return self.bias + sum(map(self.weights.__getitem__, known)) / math.sqrt(len(known))
 
     def phrases(self, known: frozenset[str], *, toward_negative: bool) -> tuple[str, ...]:
         """The heaviest of these features on one side, as words an owner can read."""

@@ -5,12 +5,16 @@ learned is exactly what it sees at run time."""
 from __future__ import annotations
 
 import re
-from functools import cache
+from bisect import bisect_left
+from collections.abc import Mapping
+from functools import cache, cached_property
 from itertools import compress, count, islice
 
 # Sentences end at a line break, or at whitespace after . ! ? or an ellipsis.
-_AFTER_SENTENCE_END = re.compile(r"(?<=[.!?\u2026])\s+")
+_SENTENCE_END = re.compile(r"([.!?\u2026])\s+")
 _GLUED_PUNCTUATION = re.compile(r"(?<=[^\W\d_])([.!?,;:\u2026]+)(?=[^\W\d_])")
+# Finds quickly whether there is anything for _GLUED_PUNCTUATION to space at all.
+_PUNCTUATION_BEFORE_LETTER = re.compile(r"[.!?,;:\u2026](?=[^\W\d_])")
 _LETTERS_WORD = re.compile(r"[^\W\d_]+")
 # Latin script: Basic Latin, Latin-1, Extended-A and -B, and Extended Additional letters.
 _LATIN_LETTERS = re.compile(r"[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff]+")
@@ -44,6 +48,7 @@ PLAIN_WORDS = frozenset(
 NEGATORS = frozenset({"not", "no", "never", "nothing", "nobody", "none", "nor", "without"})
 NEGATION_REACH = 3  # words after a negator that it turns around
 NEGATION_BREAKS = frozenset({"!", "?", "but"})
+NEGATED = "not:"  # the prefix of a negated word's feature
 # The language check reads this much of a long text: enough to tell, and the cost stays flat.
 LANGUAGE_SAMPLE_CHARS = 1500
 
@@ -58,12 +63,17 @@ def normalise_apostrophes(text: str) -> str:
 
 def split_sentences(text: str) -> list[str]:
     """Sentences, also where writers leave out the space ("the phone.Battery life")."""
-    spaced = _GLUED_PUNCTUATION.sub(r"\1 ", text)
+    # Its look-behind makes the substitution slow on long text, which mostly has nothing glued.
+    glued = _PUNCTUATION_BEFORE_LETTER.search(text)
+    spaced = _GLUED_PUNCTUATION.sub(r"\1 ", text) if glued else text
+    # [text, its end mark, text, ...]: a look-behind would make the split slow on long text.
+    parts = _SENTENCE_END.split(spaced)
+    ends = [*parts[1::2], ""]
     return [
         sentence
-        for line in spaced.split("\n")
-        for part in _AFTER_SENTENCE_END.split(line)
-        if (sentence := part.strip())
+        for part, end in zip(parts[::2], ends, strict=True)
+        for line in (part + end).split("\n")
+        if (sentence := line.strip())
     ]
 
 
@@ -77,14 +87,82 @@ def features(text: str) -> set[str]:
     "not bad at all"): what the model has a weight for."""
     words = tokens(text)
     found = set(words)
-    negating = {word for word in found if word in NEGATORS or word[-3:] == "n't"}
+    negated = [NEGATED + words[reached] for _, reached in negations(words, found)]
     found.update(map(" ".join, zip(words, islice(words, 1, None), strict=False)))
+    found.update(negated)
+    return found
+
+
+def negations(words: list[str], unique: set[str]) -> list[tuple[int, int]]:
+    """(negator's position, position of a word it reaches), in order; `unique` is set(words)."""
+    negating = {word for word in unique if word in NEGATORS or word[-3:] == "n't"}
+    reached = []
     for start in compress(count(), map(negating.__contains__, words)):
-        for word in words[start + 1 : start + 1 + NEGATION_REACH]:
+        for position, word in enumerate(words[start + 1 : start + 1 + NEGATION_REACH], start + 1):
             if word in NEGATION_BREAKS or word in negating:
                 break  # the clause turned, or the next negator reaches on from here
-            found.add(f"not:{word}")
-    return found
+            reached.append((start, position))
+    return reached
+
+
+class Lookup:
+    """A text's words looked up in a vocabulary (a model's weights): the known features of
+    the whole text, and of any stretch of its words (a sentence) read as if on its own."""
+
+    def __init__(self, vocabulary: Mapping[str, object], words: list[str]):
+        self.vocabulary = vocabulary
+        self.words = words
+
+    @cached_property
+    def _unique(self) -> set[str]:
+        return set(self.words)
+
+    @cached_property
+    def _pairs(self) -> list[str]:
+        """Each word with the next, as the feature would read."""
+        return list(map(" ".join, zip(self.words, islice(self.words, 1, None), strict=False)))
+
+    @cached_property
+    def _negated(self) -> list[tuple[int, int, str]]:
+        """(negator's position, negated word's position, feature) of the known negations."""
+        words, known = self.words, self.vocabulary.__contains__
+        return [
+            (negator, reached, feature)
+            for negator, reached in negations(words, self._unique)
+            if known(feature := NEGATED + words[reached])
+        ]
+
+    @cached_property
+    def whole(self) -> frozenset[str]:
+        """vocabulary & features(text), given the text's tokens: the same features, looked up
+        directly instead of first collected into a set of every feature of a long text."""
+        keys = self.vocabulary.keys()
+        found = keys & self._unique
+        found.update(keys & self._pairs)
+        found.update(feature for _, _, feature in self._negated)
+        return frozenset(found)
+
+    def within(self, start: int, end: int) -> frozenset[str]:
+        """The known features of words[start:end]: those found wholly inside it, since in a
+        text of its own no pair or negation reaches past its ends."""
+        known_words, known_pairs = self._known_at
+        found = set(compress(self.words[start:end], known_words[start:end]))
+        stop = max(start, end - 1)  # the last pair inside starts at the stretch's last word but one
+        found.update(compress(self._pairs[start:stop], known_pairs[start:stop]))
+        # Negations are in the order of their negators, and each reaches short of the next.
+        negated = self._negated
+        for _, word, feature in islice(negated, bisect_left(negated, (start,)), None):
+            if word >= end:
+                break  # this negation, and any later, reaches past the stretch
+            found.add(feature)
+        return frozenset(found)
+
+    @cached_property
+    def _known_at(self) -> tuple[list[bool], list[bool]]:
+        """Whether each word, and each pair from each word, is known: worked out once per text
+        from the whole text's (few) known features."""
+        known = self.whole.__contains__
+        return list(map(known, self.words)), list(map(known, self._pairs))
 
 
 def explains(feature: str) -> bool:
@@ -110,8 +188,8 @@ def is_supported_language(text: str) -> bool:
         return False
     if len(words) < MIN_WORDS_FOR_LANGUAGE_GUESS:
         return True
-    english = sum(1 for word in words if word in ENGLISH_FUNCTION_WORDS)
-    other = sum(1 for word in words if word in OTHER_FUNCTION_WORDS)
+    english = sum(map(ENGLISH_FUNCTION_WORDS.__contains__, words))
+    other = sum(map(OTHER_FUNCTION_WORDS.__contains__, words))
     return other <= english
 
 
