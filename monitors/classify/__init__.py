@@ -24,6 +24,7 @@ from monitors.classify.text import (
     is_supported_language,
     normalise_apostrophes,
     phrase_pattern,
+    sentence_lengths,
     split_sentences,
     tokens,
 )
@@ -109,7 +110,7 @@ def _worst_sentence(text: str, whole: Reading, passage: Passage) -> _Sentence:
     sentences = split_sentences(text)
     if len(sentences) < 2:
         return _Sentence(whole, text, None)
-    ends = list(accumulate(len(tokens(sentence)) for sentence in sentences))
+    ends = list(accumulate(sentence_lengths(sentences)))
     readings = list(map(passage.stretch, [0, *ends[:-1]], ends))
     number = max(range(len(readings)), key=lambda i: readings[i].negative)
     return _Sentence(readings[number], sentences[number], number + 1)

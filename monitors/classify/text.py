@@ -19,6 +19,8 @@ _LETTERS_WORD = re.compile(r"[^\W\d_]+")
 # Latin script: Basic Latin, Latin-1, Extended-A and -B, and Extended Additional letters.
 _LATIN_LETTERS = re.compile(r"[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff]+")
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[!?]")
+_TOKEN_OR_LINE_BREAK = re.compile(_TOKEN.pattern + r"|\n")
+_ALL_BUT_PLAIN_LETTERS = bytes(sorted(set(range(256)) - set(b"abcdefghijklmnopqrstuvwxyz")))
 _OTHER_APOSTROPHES = ("\u2019", "\u2018", "\u02bc", "`")
 
 ENGLISH_FUNCTION_WORDS = frozenset(
@@ -75,6 +77,22 @@ def split_sentences(text: str) -> list[str]:
         for line in (part + end).split("\n")
         if (sentence := line.strip())
     ]
+
+
+def sentence_lengths(sentences: list[str]) -> list[int]:
+    """How many tokens each sentence has (one tokenising pass over all of them: they hold no
+    line breaks, so a line break between each marks where one ends)."""
+    if not sentences:
+        return []
+    joined = normalise_apostrophes("\n".join(sentences).lower())
+    found = _TOKEN_OR_LINE_BREAK.findall(joined)
+    lengths, start = [], 0
+    for _ in range(len(sentences) - 1):
+        end = found.index("\n", start)
+        lengths.append(end - start)
+        start = end + 1
+    lengths.append(len(found) - start)
+    return lengths
 
 
 def tokens(text: str) -> list[str]:
@@ -183,8 +201,9 @@ def is_supported_language(text: str) -> bool:
     letters = sum(map(len, words))
     if not letters:
         return True
-    latin = sum(map(len, _LATIN_LETTERS.findall(text)))
-    if latin / letters < 0.5:
+    # Plain a-z letters are Latin: when they are half the letters, the script check passes.
+    plain = len(text.encode("ascii", "ignore").translate(None, _ALL_BUT_PLAIN_LETTERS))
+    if 2 * plain < letters and sum(map(len, _LATIN_LETTERS.findall(text))) / letters < 0.5:
         return False
     if len(words) < MIN_WORDS_FOR_LANGUAGE_GUESS:
         return True

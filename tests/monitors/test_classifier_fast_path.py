@@ -21,7 +21,17 @@ import pytest
 from monitors.classify import OwnerRules, classify
 from monitors.classify.adjustment import AdjustedModel, Adjustment
 from monitors.classify.model import Reading, TextModel, shipped_model, sigmoid
-from monitors.classify.text import features, split_sentences, tokens
+from monitors.classify.text import (
+    ENGLISH_FUNCTION_WORDS,
+    LANGUAGE_SAMPLE_CHARS,
+    MIN_WORDS_FOR_LANGUAGE_GUESS,
+    OTHER_FUNCTION_WORDS,
+    features,
+    is_supported_language,
+    sentence_lengths,
+    split_sentences,
+    tokens,
+)
 from monitors.parsers import parse_feed
 from monitors.parsers.base import ParseError
 
@@ -136,6 +146,22 @@ def reference_sentences(text: str) -> list[str]:
     ]
 
 
+def plainly_supported_language(text: str) -> bool:
+    """is_supported_language the plain way: the share of Latin letters always counted."""
+    text = text[:LANGUAGE_SAMPLE_CHARS].lower()
+    words = re.findall(r"[^\W\d_]+", text)
+    letters = sum(map(len, words))
+    if not letters:
+        return True
+    latin = re.findall(r"[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff]+", text)
+    if sum(map(len, latin)) / letters < 0.5:
+        return False
+    if len(words) < MIN_WORDS_FOR_LANGUAGE_GUESS:
+        return True
+    english = sum(1 for word in words if word in ENGLISH_FUNCTION_WORDS)
+    return sum(1 for word in words if word in OTHER_FUNCTION_WORDS) <= english
+
+
 def assert_same_reading(fast: Reading, reference: Reading, text: str) -> None:
     assert fast.known == reference.known, text
     # The same numbers summed, perhaps in another order of the set: equal to the last bits.
@@ -153,10 +179,25 @@ def test_long_texts_are_cut_into_the_same_sentences_as_the_plain_way():
         assert split_sentences(text) == reference_sentences(text), text
 
 
+@pytest.mark.parametrize(
+    "other",
+    ["Привет, как дела? Всё хорошо", "这是一个测试 with some English", "très bien, c'est la vie"],
+)
+def test_the_language_check_decides_as_the_plain_way(other):
+    for text in (*real_texts(), other, f"{other} {other} ok", f"ok {other}"):
+        assert is_supported_language(text) == plainly_supported_language(text), text
+
+
 def test_a_texts_words_are_its_sentences_words_one_after_another():
     for text in real_texts():
-        by_sentence = list(chain.from_iterable(map(tokens, split_sentences(text))))
-        assert tokens(text) == by_sentence, text
+        sentences = split_sentences(text)
+        by_sentence = list(map(tokens, sentences))
+        assert tokens(text) == list(chain.from_iterable(by_sentence)), text
+        assert sentence_lengths(sentences) == list(map(len, by_sentence)), text
+
+
+def test_a_text_without_sentences_has_no_sentence_lengths():
+    assert sentence_lengths(split_sentences(" \n ")) == []
 
 
 def test_a_text_and_each_of_its_sentences_read_exactly_as_the_plain_computation():
