@@ -236,12 +236,17 @@ def reopen_for_same_author(mention: Mention, fresh: Case, just_opened: bool) -> 
 
 def _other_live_cases(source_id: int, authors: list[str]) -> QuerySet[Case]:
     """Cases on this source, by any of these authors (case-insensitive), neither merged into
-    another nor dismissed."""
+    another nor dismissed.
+
+    The authors' mentions are read first (index mention_author_upper_source), then their
+    cases: as one join, a planner without statistics yet (a new installation, a busy first
+    hour) walked every live case for each of the source's mentions, 0.2–0.4 s a poll."""
     by_author = Q()
     for author in authors:
-        by_author |= Q(mention__author__iexact=author)
+        by_author |= Q(author__iexact=author)
+    authored = Mention.objects.filter(by_author, source_id=source_id).order_by()
     return Case.objects.filter(
-        by_author, mention__source_id=source_id, merged_into__isnull=True
+        mention_id__in=list(authored.values_list("pk", flat=True)), merged_into__isnull=True
     ).exclude(status=Case.Status.DISMISSED)
 
 
