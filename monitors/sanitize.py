@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import cache
 from urllib.parse import urljoin, urlsplit
 
 import nh3
@@ -78,7 +79,9 @@ _BLOCK_TAGS = frozenset(
     }
 )
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
-_BLOCK_TAG = re.compile(r"<(/?(?:" + "|".join(sorted(_BLOCK_TAGS)) + r")\b)", re.IGNORECASE)
+# Where a block tag opens or closes: a look-ahead, so the space goes in without a group to copy
+# (a replacement with a group runs Python code per match: half the cost of the text pass).
+_BLOCK_TAG = re.compile(r"<(?=/?(?:" + "|".join(sorted(_BLOCK_TAGS)) + r")\b)", re.IGNORECASE)
 
 
 def sanitize_html(html_fragment: str, base_url: str = "") -> str:
@@ -119,11 +122,16 @@ def html_to_text(html_fragment: str) -> str:
     """
     if "<" not in html_fragment and "&" not in html_fragment:
         return " ".join(html_fragment.split())
-    spaced = _BLOCK_TAG.sub(r" <\1", html_fragment)
-    bare = nh3.clean(
-        spaced, tags=set(), clean_content_tags=set(DROPPED_WITH_CONTENT), strip_comments=True
-    )
+    bare = _text_only().clean(_BLOCK_TAG.sub(" <", html_fragment))
     return " ".join(html.unescape(bare).split())
+
+
+@cache
+def _text_only() -> nh3.Cleaner:
+    """No tags kept, script-like content dropped: built once, as every entry's text needs it."""
+    return nh3.Cleaner(
+        tags=set(), clean_content_tags=set(DROPPED_WITH_CONTENT), strip_comments=True
+    )
 
 
 def text_to_html(text: str) -> str:
