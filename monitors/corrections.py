@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from monitors.ingest import announce_negative, needs_announcement
+from monitors.announce import announce_negative, needs_announcement
 from monitors.models import Label, Mention
 
 log = logging.getLogger(__name__)

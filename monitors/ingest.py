@@ -3,11 +3,9 @@
 The database does the deduplication: (source, external_id) is unique and inserts use
 ON CONFLICT DO NOTHING, so a repeated poll or a duplicated task creates nothing new.
 Edits are applied with a conditional UPDATE on the old content hash, so an edit seen twice
-makes one revision. A negative mention about us is announced once: a poll's new negatives are
-stored already marked (`negative_announced_at`) and announced with one signal in the same
-transaction, its receivers in a savepoint; if they fail, the marks are taken back and the
-negatives wait, with any other unannounced ones (an edit that turned a review negative), for
-the claim that runs after every poll: a conditional UPDATE in the receivers' transaction.
+makes one revision. A poll's new negatives about us are stored already marked as announced and
+announced in the same transaction (monitors.announce), so a complaint is never stored without
+its case; whatever else is pending on the source is claimed once the poll has committed.
 
 A new source's old entries are history, not news: a mention published more than the source's
 `history_days` before it was added (or before its first successful poll) is stored and
@@ -23,16 +21,17 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
+from monitors.announce import announce_pending_negatives, announce_stored, needs_announcement
 from monitors.classify import Classification, OwnerRules, classify
-from monitors.ingest_rows import claim_negatives, insert_new, stored_and_tombstoned, update_edited
+from monitors.ingest_rows import insert_new, stored_and_tombstoned, update_edited
 from monitors.local_model import rules_model_and_blocked
-from monitors.models import Label, Mention, PollLog, Revision, Source, Subject
+from monitors.models import Mention, PollLog, Revision, Source
 from monitors.parsers.base import ReviewRecord
 from monitors.public_replies import reply_fields, store_public_replies
-from monitors.signals import mention_revised, mentions_created, negative_mentions
+from monitors.signals import mention_revised, mentions_created
 from monitors.storable import storable
 
 REVISED_FIELDS = ("title", "text", "rating")
@@ -122,25 +121,9 @@ def ingest(
     with transaction.atomic():
         counts, negatives = _store(source, records, poll, now)
         if negatives:
-            _announce_stored(negatives)
+            announce_stored(negatives)
     announce_pending_negatives(source, now)
     return counts
-
-
-def _announce_stored(negatives: list[Mention]) -> None:
-    """Send `negative_mentions` for new negatives stored already marked as announced. If a
-    receiver fails, its work is rolled back and the marks are taken back, so the claim after
-    the poll (`announce_pending_negatives`) retries them, one by one if need be."""
-    try:
-        with transaction.atomic():
-            negative_mentions.send(sender=Mention, mentions=negatives)
-    except Exception:
-        log.exception("announcing the new negatives together failed; they wait for the claim")
-        Mention.objects.filter(pk__in=[mention.pk for mention in negatives]).update(
-            negative_announced_at=None
-        )
-        for mention in negatives:
-            mention.negative_announced_at = None
 
 
 def _store(
@@ -313,91 +296,3 @@ def revise_all(
             )
         )
     return len(applied)
-
-
-def needs_announcement(mention: Mention) -> bool:
-    """Whether a mention should open a case now and has not yet."""
-    return (
-        mention.label == Label.NEGATIVE
-        and mention.subject == Subject.OURS
-        and not mention.author_blocked
-        and not mention.imported_history  # history waits for the owner's "open cases for them"
-        and mention.negative_announced_at is None
-    )
-
-
-def unannounced_negatives(source: Source):
-    """Negative mentions about us on this source that no receiver has heard of yet."""
-    return Mention.objects.filter(
-        source=source,
-        label=Label.NEGATIVE,
-        subject=Subject.OURS,
-        author_blocked=False,
-        negative_announced_at__isnull=True,
-    ).order_by("pk")
-
-
-def announce_pending_negatives(source: Source, now: datetime | None = None) -> int:
-    """Send `negative_mentions` for the new negative mentions about us not yet announced
-    (history is left alone).
-
-    Runs on every poll, so a worker killed between storing and announcing loses nothing.
-    """
-    return _announce(source, history=False, now=now)
-
-
-def announce_history(source: Source, now: datetime | None = None) -> int:
-    """The owner's "open cases for them": announce the negative history of a source now, so
-    each gets a case whose response clock starts now. Still history for the spike count."""
-    return _announce(source, history=True, now=now)
-
-
-def _announce(source: Source, *, history: bool, now: datetime | None) -> int:
-    """All together: one UPDATE claims them and returns them, and the receivers run, in one
-    transaction (a savepoint inside one). If a receiver fails, that is rolled back and they go
-    one by one, a savepoint each, so only the failing mention stays pending (retried on the
-    next poll) and is logged."""
-    at = now or timezone.now()
-    try:
-        with transaction.atomic():
-            claimed = claim_negatives(source.pk, history=history, at=at)
-            if claimed:
-                negative_mentions.send(sender=Mention, mentions=claimed)
-            return len(claimed)
-    except Exception:
-        log.exception("announcing the negatives of source %s together failed", source.pk)
-    announced = 0
-    with transaction.atomic():
-        for mention in unannounced_negatives(source).filter(imported_history=history):
-            try:
-                announced += announce_negatives([mention], at)
-            except Exception:
-                log.exception("announcing mention %s failed; the next poll retries", mention.pk)
-    return announced
-
-
-def announce_negatives(mentions: list[Mention], now: datetime | None = None) -> int:
-    """Claim the announcements with one conditional UPDATE; receivers run in the same
-    transaction (a savepoint when inside one). Returns how many this call claimed."""
-    at = now or timezone.now()
-    table = connection.ops.quote_name(Mention._meta.db_table)
-    with transaction.atomic(), connection.cursor() as cursor:
-        ids = [mention.pk for mention in mentions]
-        cursor.execute(
-            f"UPDATE {table} SET negative_announced_at = %s"
-            f" WHERE id IN ({', '.join(['%s'] * len(ids))}) AND negative_announced_at IS NULL"
-            " RETURNING id",
-            [at, *ids],
-        )
-        claimed_ids = {row[0] for row in cursor.fetchall()}
-        claimed = [mention for mention in mentions if mention.pk in claimed_ids]
-        for mention in claimed:
-            mention.negative_announced_at = at  # when it turned negative: the case clock's start
-        if claimed:
-            negative_mentions.send(sender=Mention, mentions=claimed)
-    return len(claimed)
-
-
-def announce_negative(mention: Mention, now: datetime | None = None) -> bool:
-    """Announce one mention (a correction or a reclassification made it negative)."""
-    return bool(announce_negatives([mention], now))

@@ -13,13 +13,8 @@ from django.db.models import F
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
-from monitors.ingest import (
-    announce_negative,
-    classified_fields,
-    classify_mention,
-    needs_announcement,
-    rules_and_blocked_authors,
-)
+from monitors.announce import announce_negative, needs_announcement
+from monitors.ingest import classified_fields, classify_mention, rules_and_blocked_authors
 from monitors.models import Mention, ReclassifyJob
 
 CHUNK = 500

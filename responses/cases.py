@@ -88,7 +88,7 @@ def open_cases_for_negative_mentions(mentions: list[Mention]) -> list[tuple[Ment
     competitor or blocked author. (mention, its case, whether it was opened now) each, in order.
 
     A case opened meanwhile by a person makes the insert fail on the unique mention column;
-    the announcement then retries the mentions one by one (monitors.ingest._announce)."""
+    the announcement then retries the mentions one by one (monitors.announce._announce)."""
     eligible = [m for m in mentions if m.subject != Subject.COMPETITOR and not m.author_blocked]
     if not eligible:
         return []

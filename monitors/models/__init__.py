@@ -273,7 +273,7 @@ class Mention(models.Model):
                 condition=models.Q(label="negative"),
                 name="mention_negative_recent",
             ),
-            # The claim after every poll (monitors.ingest.announce_pending_negatives) finds the
+            # The claim after every poll (monitors.announce.announce_pending_negatives) finds the
             # few negatives still to announce here, not among all of a source's mentions.
             models.Index(
                 fields=["source"],

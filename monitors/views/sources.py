@@ -20,9 +20,9 @@ from django.utils.timesince import timesince, timeuntil
 from django.views.decorators.http import require_GET, require_POST
 
 from monitors import scheduling
+from monitors.announce import announce_history, announce_pending_negatives, unannounced_negatives
 from monitors.fetch import FetchError
 from monitors.forms import SourceForm
-from monitors.ingest import announce_history, announce_pending_negatives, unannounced_negatives
 from monitors.models import (
     HostState,
     Label,

@@ -6,7 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from monitors.ingest import announce_pending_negatives, ingest
+from monitors.announce import announce_pending_negatives
+from monitors.ingest import ingest
 from monitors.models import BlockedAuthor, Mention, PollLog, Source, Subject
 from monitors.parsers.base import ReviewRecord
 from monitors.signals import negative_mentions

@@ -311,7 +311,7 @@ def test_delete_asks_first_saying_mentions_go_too_then_deletes_them(owner_client
 def test_delete_of_a_source_whose_mention_has_a_case_explains_instead_of_failing(
     owner_client, source
 ):
-    from monitors.ingest import announce_negative
+    from monitors.announce import announce_negative
 
     mention = Mention.objects.create(
         source=source, external_id="1", title="Awful", content_hash="x", label="negative"
