@@ -63,14 +63,11 @@ def real_texts() -> tuple[str, ...]:
             records = parse_feed(path.read_bytes(), headers, "https://example.com/").records
         except ParseError:
             continue  # the ill-formed fixtures that hold no feed at all
-        texts += [
-            f"{r.title}.\n{r.text}" if r.title and r.text else r.title or r.text for r in records
-        ]
-    app_store = json.loads(
-        (FIXTURES / "appstore" / "webster_bank_us_customerreviews.json").read_text()
-    )
+        texts += [as_classified(record.title, record.text) for record in records]
+    app_store = json.loads((FIXTURES / "appstore" / APP_STORE_REVIEWS).read_text())
     texts += [
-        f"{e['title']['label']}.\n{e['content']['label']}" for e in app_store["feed"]["entry"]
+        as_classified(entry["title"]["label"], entry["content"]["label"])
+        for entry in app_store["feed"]["entry"]
     ]
     sentences = (FIXTURES / "sentiment" / "amazon_cells_labelled.txt").read_text().splitlines()[1:]
     texts += [line.rsplit("\t", 1)[0] for line in sentences]
