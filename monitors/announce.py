@@ -62,11 +62,10 @@ def unannounced_negatives(source: Source):
 
 
 def announce_pending_negatives(source: Source, now: datetime | None = None) -> int:
-    """Send `negative_mentions` for the new negative mentions about us not yet announced
-    (history is left alone).
-
-    Runs on every poll, so a worker killed between storing and announcing loses nothing.
-    """
+    """Send `negative_mentions` for this source's negative mentions about us not yet announced
+    (history is left alone): reviews edited into complaints, a poll's complaints whose
+    receivers failed, a source that became ours. Runs after every poll, so they wait one poll
+    at most."""
     return _announce(source, history=False, now=now)
 
 
