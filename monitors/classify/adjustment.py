@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from monitors.classify import TextReader
-from monitors.classify.model import Reading, TextModel, sigmoid
+from monitors.classify.model import Passage, Reading, TextModel, sigmoid
 from monitors.classify.scoring import Figures, count
 from monitors.classify.text import Lookup, features, tokens
 
@@ -64,8 +64,9 @@ class AdjustedModel:
     def read(self, text: str) -> Reading:
         return self.passage(tokens(text)).whole()
 
-    def passage(self, words: list[str]) -> AdjustedPassage:
-        return AdjustedPassage(self, words)
+    def passage(self, words: list[str]) -> Passage:
+        lookups = [Lookup(self.shipped.weights, words), Lookup(self.adjustment.deltas, words)]
+        return Passage(self.reading, lookups)
 
     def reading(self, known: frozenset[str], words: frozenset[str]) -> Reading:
         """From the shipped model's known features and this installation's words."""
@@ -74,21 +75,6 @@ class AdjustedModel:
             adjusted += sum(self.adjustment.deltas[w] for w in words) / math.sqrt(len(words))
         # The reason still names the shipped model's heaviest words on the side it landed on.
         return Reading(sigmoid(adjusted), known, self.shipped)
-
-
-class AdjustedPassage:
-    """`Passage` for the adjusted model."""
-
-    def __init__(self, model: AdjustedModel, words: list[str]):
-        self.model = model
-        self.shipped = Lookup(model.shipped.weights, words)
-        self.local = Lookup(model.adjustment.deltas, words)
-
-    def whole(self) -> Reading:
-        return self.model.reading(self.shipped.whole, self.local.whole)
-
-    def stretch(self, start: int, end: int) -> Reading:
-        return self.model.reading(self.shipped.within(start, end), self.local.within(start, end))
 
 
 def fit(model: TextModel, examples: list[Example]) -> Adjustment:

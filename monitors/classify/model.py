@@ -11,6 +11,7 @@ from __future__ import annotations
 import gzip
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from importlib import resources
@@ -41,17 +42,19 @@ class Reading:
 
 class Passage:
     """A text's words, to read as a whole and then sentence by sentence: a sentence is a
-    stretch of the words (start and end positions), read as if it were a text of its own."""
+    stretch of the words (start and end positions), read as if it were a text of its own.
+    `reading` takes the known features of each vocabulary looked up, in their order (the
+    shipped weights; an adjusted model adds the installation's own words)."""
 
-    def __init__(self, model: TextModel, words: list[str]):
-        self.model = model
-        self.lookup = Lookup(model.weights, words)
+    def __init__(self, reading: Callable[..., Reading], lookups: list[Lookup]):
+        self.reading = reading
+        self.lookups = lookups
 
     def whole(self) -> Reading:
-        return self.model.reading(self.lookup.whole)
+        return self.reading(*(lookup.whole for lookup in self.lookups))
 
     def stretch(self, start: int, end: int) -> Reading:
-        return self.model.reading(self.lookup.within(start, end))
+        return self.reading(*(lookup.within(start, end) for lookup in self.lookups))
 
 
 class TextModel:
@@ -76,7 +79,7 @@ class TextModel:
         return self.passage(tokens(text)).whole()
 
     def passage(self, words: list[str]) -> Passage:
-        return Passage(self, words)
+        return Passage(self.reading, [Lookup(self.weights, words)])
 
     def reading(self, known: frozenset[str]) -> Reading:
         return Reading(sigmoid(self.logit_of(known)), known, self)

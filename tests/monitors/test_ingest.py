@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 
 from monitors.announce import announce_pending_negatives
 from monitors.ingest import ingest
@@ -117,16 +119,12 @@ def test_an_id_too_long_for_the_column_is_stored_as_a_stable_hash_and_edits_stil
 
 def row_version(mention_pk: int) -> str:
     """Where the row's current version lies: an UPDATE writes a new one, even of one column."""
-    from django.db import connection
-
     with connection.cursor() as cursor:
         cursor.execute("SELECT ctid::text FROM monitors_mention WHERE id = %s", [mention_pk])
         return cursor.fetchone()[0]
 
 
 def test_an_unchanged_mention_is_not_rewritten_by_each_poll_and_is_seen_to_the_day(source):
-    from datetime import UTC, datetime, timedelta
-
     first = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
     rows = [record("1", "Lovely lamp, bright and warm", "5")]
     ingest(source, rows, poll_of(source), now=first)
